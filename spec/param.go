@@ -135,6 +135,14 @@ func readParam(pv *openapi3.Parameter) (Param, error) {
 		}
 		inner = rest[0]
 	}
+	// OpenAPI 3.0 cannot put nullable beside a $ref, so 3.0 documents wrap the enum's $ref in a
+	// one-element allOf next to "nullable: true"; the wrapped schema is the parameter's.
+	if len(inner.AllOf) == 1 && inner.AllOf[0].Value != nil && inner.Type.IsEmpty() && len(inner.Enum) == 0 {
+		inner = inner.AllOf[0].Value
+		if p.Title == "" {
+			p.Title = inner.Title
+		}
+	}
 	if outer.Nullable || (inner.Type != nil && inner.Type.Includes("null")) {
 		p.Nullable = true
 	}

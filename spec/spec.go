@@ -41,6 +41,9 @@ type Spec struct {
 	// Products and KycStatuses are the enums of the product and KYC status parameters.
 	Products    []string
 	KycStatuses []string
+
+	// served is the document prepared for GET /openapi.json.
+	served servedDocument
 }
 
 // LoadError lists every problem that keeps a document from being served.
@@ -68,16 +71,35 @@ func LoadEmbedded() (*Spec, error) {
 // Load parses, validates and reads the document in data. source names it in errors. Every
 // problem found is reported at once in a *LoadError.
 func Load(source string, data []byte) (*Spec, error) {
+	s, problems := Inspect(source, data)
+	if len(problems) > 0 {
+		return nil, &LoadError{Source: source, Problems: problems}
+	}
+	return s, nil
+}
+
+// Inspect reads the document in data as far as it can and returns what it read along with every
+// problem that keeps the mock from serving it. The Spec is nil only when data is not an OpenAPI
+// document at all; otherwise it holds what could be read, so callers (the app's start-up check)
+// can go on to find the problems that only the parser or the tenants reveal and report them all
+// in one message. OpenAPI 3.0 and 3.1 documents are both read: kin-openapi maps 3.0's nullable
+// and boolean exclusiveMinimum onto the same fields 3.1's anyOf-null and numeric bounds use.
+func Inspect(source string, data []byte) (*Spec, []string) {
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromData(data)
 	if err != nil {
-		return nil, &LoadError{Source: source, Problems: []string{"not a readable OpenAPI document: " + err.Error()}}
+		return nil, []string{"not a readable OpenAPI document: " + err.Error()}
 	}
+	var problems []string
+	if v := doc.OpenAPI; !strings.HasPrefix(v, "3.0.") && !strings.HasPrefix(v, "3.1.") {
+		problems = append(problems, fmt.Sprintf("openapi: version %q is not 3.0.x or 3.1.x", v))
+	}
+	// Validation stops at its first finding; the reading below goes on regardless, so a document
+	// with several problems gets them all reported.
 	if err := doc.Validate(context.Background()); err != nil {
-		return nil, &LoadError{Source: source, Problems: []string{"invalid OpenAPI document: " + err.Error()}}
+		problems = append(problems, "invalid OpenAPI document: "+err.Error())
 	}
 	s := &Spec{Doc: doc, Raw: data}
-	var problems []string
 	if len(doc.Servers) > 0 {
 		u, err := url.Parse(doc.Servers[0].URL)
 		if err != nil {
@@ -97,19 +119,13 @@ func Load(source string, data []byte) (*Spec, error) {
 	if operation(doc, DetailPath) == nil {
 		problems = append(problems, fmt.Sprintf("no GET operation for the user detail path %q", DetailPath))
 	}
-	if p, ok := s.Param("product"); ok {
-		s.Products = p.Enum
+	problems = append(problems, s.readEnums()...)
+	served, err := newServedDocument(data, doc)
+	if err != nil {
+		problems = append(problems, err.Error())
 	}
-	for _, p := range s.ListParams {
-		if strings.HasSuffix(p.Name, "_kyc_status") && p.Kind == KindEnum {
-			s.KycStatuses = p.Enum
-			break
-		}
-	}
-	if len(problems) > 0 {
-		return nil, &LoadError{Source: source, Problems: problems}
-	}
-	return s, nil
+	s.served = served
+	return s, problems
 }
 
 // Param returns the list parameter called name.

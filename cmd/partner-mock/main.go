@@ -19,8 +19,11 @@ var version = "dev"
 
 // cli is the command line. Each command is a struct with a Run method.
 type cli struct {
-	Serve   serveCmd   `cmd:"" help:"Serve the mock Partner API."`
-	Version versionCmd `cmd:"" help:"Print the version, the generator version and the spec version."`
+	Serve       serveCmd       `cmd:"" help:"Serve the mock Partner API."`
+	Version     versionCmd     `cmd:"" help:"Print the version, the generator version and the spec version."`
+	Healthcheck healthcheckCmd `cmd:"" help:"Exit 0 when a running mock answers /healthz (for Docker's HEALTHCHECK)."`
+	Dump        dumpCmd        `cmd:"" help:"Write a tenant's whole population (json, ndjson or csv), sorted by created_at then id."`
+	Contract    contractCmd    `cmd:"" help:"Run the contract suite against a base URL (the mock, staging, ...); exit 0 pass, 1 fail, 2 usage, 3 unreachable."`
 }
 
 // env is what commands get from main: where to write, and a context that ends on SIGINT/SIGTERM.
@@ -46,7 +49,7 @@ func main() {
 }
 
 // run parses args and runs the command, returning the exit status: 0 ok, 1 runtime failure,
-// 2 usage or config error.
+// 2 usage or config error, or a command's own status (exitStatus: contract's 3, unreachable).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(string)) int {
 	var c cli
 	exitCode := -1
@@ -78,6 +81,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 		var uerr usageError
 		if errors.As(err, &uerr) {
 			return 2
+		}
+		var xerr exitStatus
+		if errors.As(err, &xerr) {
+			return xerr.code
 		}
 		return 1
 	}

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"strings"
 	"time"
 
@@ -17,6 +14,14 @@ import (
 
 type serveCmd struct {
 	Addr string `default:"127.0.0.1:8000" env:"PARTNER_MOCK_ADDR" help:"Address to listen on (HOST:PORT)."`
+	Spec string `env:"PARTNER_MOCK_SPEC" placeholder:"FILE" help:"Serve by this OpenAPI 3.0/3.1 document (JSON or YAML) instead of the built-in one."`
+	// Tenants: a config file, or one tenant from flags (config.go).
+	Config string  `env:"PARTNER_MOCK_CONFIG" placeholder:"FILE" help:"Tenants config file (YAML; see README). Default: the built-in demo tenants."`
+	APIKey *string `name:"api-key" placeholder:"KEY" help:"Serve one tenant under this key instead of the configured tenants; with --users and --seed."`
+	Users  *int    `placeholder:"N" help:"Users of the --api-key tenant (default 1000)."`
+	Seed   *uint64 `placeholder:"S" help:"Seed of the --api-key tenant (default 1): the same seed gives the same users."`
+	// Failure rehearsal: Prefer controls, chaos (faults.go).
+	faultFlags `embed:""`
 }
 
 // builtinKeys are the demo keys of the built-in tenants: public, so the start-up block shows
@@ -32,7 +37,18 @@ func (c *serveCmd) Run(e *env) error {
 		return usageError{fmt.Errorf("--addr %q: want HOST:PORT, e.g. 127.0.0.1:8000", c.Addr)}
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
-	a, err := app.New(app.Config{Logger: logger})
+	cfg := app.Config{Logger: logger}
+	if err := c.loadSpec(&cfg); err != nil {
+		return err
+	}
+	if err := c.faultFlags.apply(&cfg); err != nil {
+		return err
+	}
+	src := tenantSource{Config: c.Config, APIKey: c.APIKey, Users: c.Users, Seed: c.Seed}
+	if err := src.apply(&cfg); err != nil {
+		return err
+	}
+	a, err := app.New(cfg)
 	if err != nil {
 		return usageError{err}
 	}
@@ -40,12 +56,9 @@ func (c *serveCmd) Run(e *env) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
-	srv := &http.Server{
-		Handler:           a.Handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
-	}
+	srv, stopDelays := newHTTPServer(a.Handler, logger)
 	printBanner(e.stdout, ln.Addr().String(), a)
+	printFaults(e.stdout, cfg)
 	if e.ready != nil {
 		e.ready(ln.Addr().String())
 	}
@@ -56,32 +69,31 @@ func (c *serveCmd) Run(e *env) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-e.ctx.Done():
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	if err := srv.Shutdown(ctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve: %w", err)
-	}
-	return nil
+	return drain(srv, errc, stopDelays, shutdownGrace, logger)
 }
 
 func printBanner(w io.Writer, addr string, a *app.App) {
 	base := "http://" + addr + a.Spec.BasePath
 	fmt.Fprintf(w, "partner-mock %s (generator %s) serving %s\n", version, gen.Version, base+"/users/")
+	fmt.Fprintf(w, "reference: http://%s/docs   OpenAPI document: http://%s/openapi.json\n", addr, addr)
 	var firstKey string
 	for _, t := range a.Tenants.Tenants() {
 		var keys []string
 		for _, k := range t.Config.APIKeys {
 			keys = append(keys, showKey(k))
 			if firstKey == "" {
-				firstKey = showKey(k)
+				firstKey = k
 			}
 		}
 		fmt.Fprintf(w, "  %-24s key %-14s %d users\n", t.Config.FIName, strings.Join(keys, ","), t.Index.Len())
 	}
-	fmt.Fprintf(w, "try: curl -H 'x-api-key: %s' '%s/users/?per_page=2'\n", firstKey, base)
+	if builtinKeys[firstKey] {
+		fmt.Fprintf(w, "try: curl -H 'x-api-key: %s' '%s/users/?per_page=2'\n", firstKey, base)
+	} else {
+		// A partner's key is never echoed, not even here: the shell fills it in.
+		fmt.Fprintf(w, "try: curl -H \"x-api-key: $PARTNER_API_KEY\" '%s/users/?per_page=2'\n", base)
+		fmt.Fprintf(w, "     (set PARTNER_API_KEY to your key first: keys are never printed)\n")
+	}
 }
 
 func showKey(k string) string {

@@ -7,12 +7,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
 
 	"github.com/cryptofi/partner-mock/fixtures"
+	"github.com/cryptofi/partner-mock/mock/faults"
 	"github.com/cryptofi/partner-mock/mock/httpapi"
-	"github.com/cryptofi/partner-mock/mock/params"
 	"github.com/cryptofi/partner-mock/mock/tenant"
 	"github.com/cryptofi/partner-mock/spec"
 )
@@ -22,12 +20,22 @@ import (
 type Config struct {
 	// Spec is the OpenAPI document; nil means the embedded one.
 	Spec *spec.Spec
+	// SpecData, when non-nil, is a partner's document (serve --spec) used instead of Spec;
+	// SpecSource names it in messages. New checks it together with the tenants and reports
+	// every problem in one *StartupError.
+	SpecData   []byte
+	SpecSource string
 	// Tenants replaces the built-in tenants when non-nil; ReadFile then reads the pinned-user
 	// files it names.
 	Tenants  *tenant.Config
 	ReadFile tenant.ReadFile
 	// Logger receives one line per request; nil discards them.
 	Logger *slog.Logger
+	// Strict turns the Prefer controls off: the mock is a pure replica. False (the zero value)
+	// honours them. See httpapi.Config.
+	Strict bool
+	// Chaos is the global chaos injected into API requests; the zero value injects nothing.
+	Chaos faults.Chaos
 }
 
 // App is a ready-to-serve mock.
@@ -39,17 +47,8 @@ type App struct {
 
 // New builds the mock described by cfg.
 func New(cfg Config) (*App, error) {
-	s := cfg.Spec
-	if s == nil {
-		var err error
-		if s, err = spec.LoadEmbedded(); err != nil {
-			return nil, err
-		}
-	}
-	parser, err := params.New(s)
-	if err != nil {
-		return nil, fmt.Errorf("spec: the mock cannot serve this document:\n%w", err)
-	}
+	s, parser, source, problems := loadSpec(cfg)
+	var err error
 	tc, read := cfg.Tenants, cfg.ReadFile
 	if tc == nil {
 		if tc, err = BuiltinTenants(); err != nil {
@@ -60,12 +59,23 @@ func New(cfg Config) (*App, error) {
 	if read == nil {
 		read = func(name string) ([]byte, error) { return nil, fmt.Errorf("read %s: no file reader configured", name) }
 	}
+	if len(problems) > 0 {
+		if s != nil {
+			problems = appendNew(problems, tenantProblems(s, tc, read)...)
+		}
+		return nil, &StartupError{Source: source, Problems: problems}
+	}
 	tenants, err := tenant.Build(s, tc, read)
 	if err != nil {
 		return nil, err
 	}
+	pinned := pinnedUsers(s, tc, read)
 	reg := tenant.NewRegistry(tenants)
-	h, err := httpapi.New(s, parser, reg, httpapi.Config{Logger: cfg.Logger})
+	docs, err := referencePage(s, source, tenants, pinned, cfg.Tenants == nil)
+	if err != nil {
+		return nil, err
+	}
+	h, err := httpapi.New(s, parser, reg, httpapi.Config{Logger: cfg.Logger, Docs: docs, Strict: cfg.Strict, Chaos: cfg.Chaos})
 	if err != nil {
 		return nil, err
 	}
@@ -81,22 +91,8 @@ func BuiltinTenants() (*tenant.Config, error) {
 	return tenant.ParseConfig("built-in "+fixtures.TenantsFile, data)
 }
 
-// LoadTenantsFile reads a tenants config from disk; pinned-user files resolve relative to it.
+// LoadTenantsFile reads and validates a tenants config from disk; pinned-user files resolve
+// relative to it.
 func LoadTenantsFile(path string) (*tenant.Config, tenant.ReadFile, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("config %s: %w", path, err)
-	}
-	c, err := tenant.ParseConfig(path, data)
-	if err != nil {
-		return nil, nil, err
-	}
-	dir := filepath.Dir(path)
-	read := func(name string) ([]byte, error) {
-		if !filepath.IsAbs(name) {
-			name = filepath.Join(dir, name)
-		}
-		return os.ReadFile(name)
-	}
-	return c, read, nil
+	return tenant.LoadFile(path)
 }

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -24,8 +25,12 @@ func randomUsers(n int, seed uint64) []domain.User {
 	users := make([]domain.User, n)
 	for i := range users {
 		u := &users[i]
+		// Ids of different lengths sharing long prefixes exercise the radix sort's tie-breaks.
 		u.ID = fmt.Sprintf("u%05d", r.IntN(10*n)*10+i%10)
 		u.ID = fmt.Sprintf("%s-%d", u.ID, i)
+		if i%7 == 0 {
+			u.ID = fmt.Sprintf("user-with-a-long-shared-prefix-%d", i)
+		}
 		u.CreatedAt = int64(r.IntN(n/4+1)) * 1_000_000
 		for _, p := range testProducts {
 			if r.IntN(2) == 0 || (p == "robo" && len(u.Accounts) == 0) {
@@ -71,6 +76,10 @@ func ptr[T any](v T) *T { return &v }
 func randomQuery(r *rand.Rand, users []domain.User) Query {
 	q := Query{SortKey: SortKeys[r.IntN(2)], Desc: r.IntN(2) == 0, Limit: 1 + r.IntN(30), Offset: int64(r.IntN(40))}
 	if r.IntN(4) == 0 {
+		// Deep pages, up to and past the end.
+		q.Offset = r.Int64N(int64(len(users)) + 10)
+	}
+	if r.IntN(4) == 0 {
 		q.Product = ptr(testProducts[r.IntN(4)])
 	}
 	for _, p := range testProducts {
@@ -78,11 +87,15 @@ func randomQuery(r *rand.Rand, users []domain.User) Query {
 			q.Kyc = append(q.Kyc, KycFilter{Product: p, Status: testStatuses[r.IntN(4)]})
 		}
 	}
-	if r.IntN(3) == 0 {
-		q.CreatedFrom = ptr(users[r.IntN(len(users))].CreatedAt)
+	if r.IntN(20) == 0 {
+		// Two statuses for one product, or a value no user has: both match nobody.
+		q.Kyc = append(q.Kyc, KycFilter{Product: testProducts[r.IntN(4)], Status: []domain.KycStatus{"approved", "frozen"}[r.IntN(2)]})
 	}
 	if r.IntN(3) == 0 {
-		q.CreatedBefore = ptr(users[r.IntN(len(users))].CreatedAt)
+		q.CreatedFrom = ptr(users[r.IntN(len(users))].CreatedAt + int64(r.IntN(3)-1))
+	}
+	if r.IntN(3) == 0 {
+		q.CreatedBefore = ptr(users[r.IntN(len(users))].CreatedAt + int64(r.IntN(3)-1))
 	}
 	if r.IntN(10) == 0 {
 		q.UserAccountID = ptr(users[r.IntN(len(users))].ID)
@@ -90,19 +103,34 @@ func randomQuery(r *rand.Rand, users []domain.User) Query {
 	return q
 }
 
+// TestQueryAgreesWithOracle compares the bitmap scans with brute force over Query.Matches, on
+// populations whose sizes straddle the 64-bit words and the created_at buckets.
 func TestQueryAgreesWithOracle(t *testing.T) {
-	users := randomUsers(2000, 1)
-	ix, err := New(users)
-	require.NoError(t, err)
-	r := rand.New(rand.NewPCG(2, 0))
-	for i := range 3000 {
-		q := randomQuery(r, users)
-		want := oracle(users, q)
-		got := ix.Query(q)
-		if !assert.Equal(t, want.Total, got.Total, "query %d %+v: total", i, q) ||
-			!assert.Equal(t, ids(want.Users), ids(got.Users), "query %d %+v: page", i, q) {
-			return
-		}
+	for _, n := range []int{1, 63, 64, 65, 300, 2000, 20_000} {
+		t.Run(fmt.Sprintf("users=%d", n), func(t *testing.T) {
+			users := randomUsers(n, uint64(n))
+			ix, err := New(users)
+			require.NoError(t, err)
+			r := rand.New(rand.NewPCG(2, uint64(n)))
+			// Brute force costs a pass per query: fewer queries on the larger populations.
+			for i := range min(1500, 6_000_000/n) {
+				q := randomQuery(r, users)
+				want := oracle(users, q)
+				got := ix.Query(q)
+				if !assert.Equal(t, want.Total, got.Total, "query %d %+v: total", i, q) ||
+					!assert.Equal(t, ids(want.Users), ids(got.Users), "query %d %+v: page", i, q) {
+					return
+				}
+				for j, u := range got.Users {
+					require.Same(t, u, ix.At(got.Positions[j]), "positions point at the page's users")
+				}
+				prefix := []int32{-1, -2, -3}
+				total, positions := ix.Find(q, prefix)
+				require.Equal(t, want.Total, total, "Find: total")
+				require.Equal(t, prefix, positions[:3], "Find appends")
+				require.Equal(t, got.Positions, nilIfEmpty32(positions[3:]), "Find: the page")
+			}
+		})
 	}
 }
 
@@ -192,23 +220,65 @@ func TestNewRejectsDuplicateIDs(t *testing.T) {
 	assert.Contains(t, err.Error(), `duplicate user_account_id "x"`)
 }
 
-func BenchmarkQuery(b *testing.B) {
-	users := randomUsers(100_000, 9)
-	ix, err := New(users)
-	require.NoError(b, err)
-	cases := []struct {
-		name string
-		q    Query
-	}{
-		{"default", Query{SortKey: SortCreatedAt, Desc: true, Limit: 25}},
-		{"product", Query{SortKey: SortCreatedAt, Desc: true, Limit: 25, Product: ptr(domain.Product("crypto"))}},
-		{"kyc+deep", Query{SortKey: SortUserAccountID, Limit: 100, Offset: 20_000, Kyc: []KycFilter{{"crypto", "approved"}}}},
+func TestEmptyIndex(t *testing.T) {
+	ix, err := New(nil)
+	require.NoError(t, err)
+	for _, key := range SortKeys {
+		page := ix.Query(Query{SortKey: key, Limit: 10, CreatedFrom: ptr(int64(0)), Product: ptr(domain.Product("crypto"))})
+		assert.Zero(t, page.Total)
+		assert.Empty(t, page.Users)
+		assert.Zero(t, ix.Query(Query{SortKey: key, Limit: 10}).Total)
 	}
-	for _, c := range cases {
-		b.Run(c.name, func(b *testing.B) {
-			for b.Loop() {
-				ix.Query(c.q)
+	_, ok := ix.Get("x")
+	assert.False(t, ok)
+}
+
+// TestSortByIDIsStringOrder checks the radix sort's tie-breaks on ids built to defeat it: shared
+// prefixes longer than eight bytes, prefixes of each other, zero bytes and multi-byte runes.
+func TestSortByIDIsStringOrder(t *testing.T) {
+	ids := []string{"", "a", "a\x00", "a\x00\x00", "ab", "abcdefghij", "abcdefghi", "abcdefghijk", "abcdefgh\xff",
+		"é", "e\u0301", "Z", "abcdefghijklmnop-1", "abcdefghijklmnop-0", "abcdefghijklmnop"}
+	users := make([]domain.User, len(ids))
+	for i, id := range ids {
+		users[i].ID = id
+	}
+	var got []string
+	for _, p := range sortByID(users) {
+		got = append(got, users[p].ID)
+	}
+	want := slices.Clone(ids)
+	slices.Sort(want)
+	assert.Equal(t, want, got)
+}
+
+// TestConcurrentQueriesAgree runs id-ordered created_at ranges (the queries that borrow a
+// scratch mask) from several goroutines; under -race this checks the masks are never shared.
+func TestConcurrentQueriesAgree(t *testing.T) {
+	users := randomUsers(5000, 12)
+	ix, err := New(users)
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			r := rand.New(rand.NewPCG(uint64(g), 13))
+			for range 200 {
+				q := randomQuery(r, users)
+				q.SortKey, q.UserAccountID = SortUserAccountID, nil
+				q.CreatedFrom = ptr(users[r.IntN(len(users))].CreatedAt)
+				want := oracle(users, q)
+				got := ix.Query(q)
+				if !assert.Equal(t, want.Total, got.Total) || !assert.Equal(t, ids(want.Users), ids(got.Users)) {
+					return
+				}
 			}
 		})
 	}
+	wg.Wait()
+}
+
+func nilIfEmpty32(s []int32) []int32 {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
 }

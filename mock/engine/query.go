@@ -40,6 +40,9 @@ type Query struct {
 // Page is the answer to a Query.
 type Page struct {
 	Users []*domain.User
+	// Positions holds, for each of Users, its position in the slice the Index was built from
+	// (Index.At), which callers use to find per-user data they prepared, like rendered JSON.
+	Positions []int32
 	// Total is the number of users matching the filters, whatever the paging.
 	Total int
 }

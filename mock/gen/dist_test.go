@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/brianvoe/gofakeit/v7"
 	"github.com/stretchr/testify/assert"
@@ -83,6 +84,19 @@ func TestPopulationMatchesTheDocumentedFigures(t *testing.T) {
 		}
 	}
 
+	// The measured figures, for the README's table (go test ./mock/gen -run Documented -v).
+	slices.Sort(signUpDelays)
+	t.Logf("%d users, %.3f accounts per user", len(users), float64(accounts)/n)
+	for _, prod := range p.Products {
+		t.Logf("users holding %-10s %5.1f%%", prod, 100*float64(holders[prod])/n)
+	}
+	for _, st := range p.Statuses {
+		t.Logf("accounts %-11s %5.1f%%", st, 100*float64(statuses[st])/float64(accounts))
+	}
+	t.Logf("created in the newest fifth of the window %.1f%%, the oldest fifth %.1f%%", 100*float64(newest)/n, 100*float64(oldest)/n)
+	t.Logf("sign-up approval delay: median %s, 90th percentile %s",
+		time.Duration(signUpDelays[len(signUpDelays)/2])*time.Second, time.Duration(signUpDelays[len(signUpDelays)*9/10])*time.Second)
+
 	t.Run("products", func(t *testing.T) {
 		want := map[domain.Product]float64{
 			"crypto": cryptoShare, "securities": securitiesShare, "robo": roboShare, "roth_ira": rothIRAShare,
@@ -130,6 +144,21 @@ func TestMarketValuesHaveALongTail(t *testing.T) {
 			funded[a.Product] = append(funded[a.Product], int64(a.Value))
 			all = append(all, int64(a.Value))
 		}
+	}
+
+	slices.Sort(all)
+	for _, p := range specProducts {
+		v := slices.Clone(funded[p])
+		slices.Sort(v)
+		t.Logf("funded %-10s median %s", p, domain.Money(v[len(v)/2]))
+	}
+	over := func(dollars int64) float64 {
+		return 100 * float64(len(all)-sortedIndex(all, dollars*100)) / float64(len(all))
+	}
+	t.Logf("funded accounts: median %s, over $100,000 %.2f%%, over $1,000,000 %.3f%%, largest %s",
+		domain.Money(all[len(all)/2]), over(100_000), over(1_000_000), domain.Money(all[len(all)-1]))
+	for _, s := range specStatuses {
+		t.Logf("%-11s accounts at 0.00: %.1f%%", s, 100*float64(zeros[s])/float64(counts[s]))
 	}
 
 	t.Run("medians per product", func(t *testing.T) {

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -53,8 +54,10 @@ func writeError(c *gin.Context, err error) {
 	writeJSON(c, status, render.AppendDetail(nil, err.Error()))
 }
 
-// writeJSON sends body as FastAPI's JSONResponse does: content-type without charset.
+// writeJSON sends body as FastAPI's JSONResponse does: content-type without charset, and an
+// explicit content-length (uvicorn never chunks a JSONResponse; Go would past 2 KiB).
 func writeJSON(c *gin.Context, status int, body []byte) {
+	c.Header("content-length", strconv.Itoa(len(body)))
 	c.Data(status, "application/json", body)
 	c.Abort()
 }

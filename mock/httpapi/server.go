@@ -13,8 +13,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/cryptofi/partner-mock/mock/faults"
 	"github.com/cryptofi/partner-mock/mock/params"
 	"github.com/cryptofi/partner-mock/mock/qs"
+	"github.com/cryptofi/partner-mock/mock/refdocs"
 	"github.com/cryptofi/partner-mock/mock/tenant"
 	"github.com/cryptofi/partner-mock/spec"
 )
@@ -23,6 +25,16 @@ import (
 type Config struct {
 	// Logger receives one line per request. Nil discards them.
 	Logger *slog.Logger
+	// Docs is the reference page served at /docs. Nil renders the document alone, without
+	// keys or examples.
+	Docs *refdocs.Page
+	// Strict turns the Prefer controls off (Prefer headers are then ignored silently): the mock
+	// is a pure replica of the live API. False, the zero value, honours them. Strict cannot be
+	// combined with Chaos.
+	Strict bool
+	// Chaos is injected into every API request (latency, 503s, a per-key rate limit). The zero
+	// value injects nothing.
+	Chaos faults.Chaos
 }
 
 // Handler serves the Partner API for a set of tenants.
@@ -33,6 +45,7 @@ type Handler struct {
 	tenants  *tenant.Registry
 	logger   *slog.Logger
 	patterns []pattern
+	docs     *refdocs.Page
 }
 
 const tenantKey = "partner-mock.tenant"
@@ -56,14 +69,22 @@ func New(s *spec.Spec, parser *params.Parser, tenants *tenant.Registry, cfg Conf
 	e.UseRawPath = false
 
 	h := &Handler{engine: e, spec: s, parser: parser, tenants: tenants, logger: logger}
-	e.Use(h.logRequests)
+	e.Use(h.logRequests, recoverPanics(logger))
+	fl, err := newFaultLayer(cfg, tenants, logger)
+	if err != nil {
+		return nil, err
+	}
 
 	list := s.BasePath + spec.ListPath
 	detail := s.BasePath + ginPath(spec.DetailPath)
-	e.GET(list, h.auth, h.listUsers)
-	e.GET(detail, nonEmptyID, h.auth, h.userDetail)
+	e.GET(list, fl.handle, h.auth, h.listUsers)
+	e.GET(detail, nonEmptyID, fl.handle, h.auth, h.userDetail)
 	e.GET("/healthz", h.healthz)
-	for _, p := range []string{list, detail, "/healthz"} {
+	docPaths, err := h.registerDocs(e, cfg.Docs)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range append([]string{list, detail, "/healthz"}, docPaths...) {
 		h.patterns = append(h.patterns, compile(p))
 	}
 	e.NoRoute(h.noRoute)

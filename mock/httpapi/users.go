@@ -36,24 +36,32 @@ func (h *Handler) listUsers(c *gin.Context) {
 		writeError(c, &validationError{errs: errs})
 		return
 	}
-	page := tenantOf(c).Index.Query(req.Query)
+	t := tenantOf(c)
+	var positions [128]int32
+	total, page := t.Index.Find(req.Query, positions[:0])
 	last := req.LastRecordNumber
-	if n := len(page.Users); n > 0 {
+	if n := len(page); n > 0 {
 		last = new(big.Int).Add(last, big.NewInt(int64(n)))
 	}
-	body := render.AppendList(make([]byte, 0, 512*len(page.Users)+96), page.Users, render.ListEnvelope{
-		Total:            page.Total,
+	buf := getBuffer()
+	defer putBuffer(buf)
+	*buf = t.AppendList((*buf)[:0], page, render.ListEnvelope{
+		Total:            total,
 		LastRecordNumber: last,
 		PerPage:          req.PerPage,
-	}, render.AppendUser)
-	writeJSON(c, http.StatusOK, body)
+	})
+	writeJSON(c, http.StatusOK, *buf)
 }
 
 func (h *Handler) userDetail(c *gin.Context) {
-	u, ok := tenantOf(c).Index.Get(c.Param("user_account_id"))
+	t := tenantOf(c)
+	i, ok := t.Index.Position(c.Param("user_account_id"))
 	if !ok {
 		writeError(c, errUserNotFound)
 		return
 	}
-	writeJSON(c, http.StatusOK, render.AppendUser(nil, u))
+	buf := getBuffer()
+	defer putBuffer(buf)
+	*buf = t.AppendUser((*buf)[:0], i)
+	writeJSON(c, http.StatusOK, *buf)
 }

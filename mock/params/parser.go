@@ -5,7 +5,6 @@
 package params
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -90,7 +89,7 @@ func New(s *spec.Spec) (*Parser, error) {
 		}
 	}
 	if len(problems) > 0 {
-		return nil, errors.New(strings.Join(problems, "\n"))
+		return nil, &Error{Problems: problems}
 	}
 	return p, nil
 }

@@ -62,6 +62,11 @@ func AppendList(b []byte, users []*domain.User, env ListEnvelope, item func([]by
 		}
 		b = item(b, u)
 	}
+	return appendEnvelope(b, env)
+}
+
+// appendEnvelope closes the items array and appends the paging fields and the closing brace.
+func appendEnvelope(b []byte, env ListEnvelope) []byte {
 	b = append(b, `],"total_records":`...)
 	b = strconv.AppendInt(b, int64(env.Total), 10)
 	b = append(b, `,"last_record_number":`...)

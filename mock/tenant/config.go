@@ -3,18 +3,23 @@
 package tenant
 
 import (
-	"bytes"
 	"errors"
-	"fmt"
-	"io"
+	"strings"
 	"time"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // Config is a tenants file.
 type Config struct {
 	Tenants []TenantConfig `yaml:"tenants"`
+
+	// Source names the file in messages ("my-tenants.yaml", "built-in tenants.yaml").
+	Source string `yaml:"-"`
+	// Dir is the directory pinned_users paths are relative to, used to name those files in
+	// messages; empty when they are named as written (built-in fixtures, tests).
+	Dir string `yaml:"-"`
+	// lines maps field paths (tenants[0].users) to their line in Source; empty for a Config
+	// built in code.
+	lines map[string]int
 }
 
 // TenantConfig describes one FI.
@@ -36,17 +41,57 @@ type TenantConfig struct {
 	PinnedUsers string `yaml:"pinned_users"`
 }
 
-// ParseConfig decodes a tenants file strictly: unknown fields and wrong types are errors that
-// name the line.
+// ParseConfig decodes a tenants file strictly and validates it. Unknown fields, fields given
+// twice, wrong types and invalid values are all reported, each naming the line and the field;
+// the error is a *FileError for source.
 func ParseConfig(source string, data []byte) (*Config, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	var c Config
-	if err := dec.Decode(&c); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("config %s: the file is empty; want a tenants: list", source)
+	c := &Config{}
+	lines, problems := decodeFile(data, c)
+	c.Source, c.lines = source, lines
+	if len(problems) == 0 {
+		if err := c.Validate(); err != nil {
+			return nil, err
 		}
-		return nil, fmt.Errorf("config %s: %w", source, err)
+		return c, nil
 	}
-	return &c, nil
+	// Report the checks' problems too, so one edit fixes everything, but not a second one about
+	// a field that could not be read.
+	if fe, ok := errors.AsType[*FileError](c.Validate()); ok {
+		bad := map[string]bool{}
+		for _, p := range problems {
+			bad[p.Path] = true
+		}
+		for _, p := range fe.Problems {
+			if !bad[p.Path] {
+				problems = append(problems, p)
+			}
+		}
+	}
+	sortProblems(problems)
+	return nil, &FileError{File: source, Problems: problems}
+}
+
+// line returns the line of the field at path, or of the nearest enclosing field that has one.
+func (c *Config) line(path string) int {
+	return lineOf(c.lines, path)
+}
+
+// lineOf returns the line of the field at path in lines, or of the nearest enclosing field that
+// has one: a missing field is reported on the line of its parent.
+func lineOf(lines map[string]int, path string) int {
+	for path != "" {
+		if l, ok := lines[path]; ok {
+			return l
+		}
+		path = path[:max(strings.LastIndexAny(path, ".["), 0)]
+	}
+	return 0
+}
+
+// source returns the name of the config in messages.
+func (c *Config) source() string {
+	if c.Source == "" {
+		return "tenants config"
+	}
+	return c.Source
 }

@@ -1,63 +1,82 @@
 package tenant
 
 import (
-	"errors"
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/cryptofi/partner-mock/mock/gen"
 )
 
-// MaxUsers bounds a tenant's population so a typo cannot exhaust memory.
+// MaxUsers bounds a tenant's population so a typo cannot exhaust memory; it is the generator's
+// own limit.
 const MaxUsers = 10_000_000
 
-// Validate checks cfg and fills defaults (Name from FIName). It reports every problem, each
-// naming the tenant and field.
+// Validate checks c and fills defaults (Name from FIName). It reports every problem at once, as
+// a *FileError whose lines name the field and what to fix.
 func (c *Config) Validate() error {
-	var problems []string
+	var problems []Problem
+	bad := func(path, format string, args ...any) {
+		problems = append(problems, Problem{Line: c.line(path), Path: path, Msg: fmt.Sprintf(format, args...)})
+	}
 	if len(c.Tenants) == 0 {
-		problems = append(problems, "tenants: at least one tenant is required")
+		bad("tenants", "at least one tenant is required, e.g.\n  tenants:\n    - fi_name: My Credit Union\n      api_keys: [my-key]\n      users: 1000\n      as_of: 2025-10-01T00:00:00Z")
 	}
 	keys := map[string]string{}
-	names := map[string]bool{}
+	names := map[string]string{}
 	for i := range c.Tenants {
 		t := &c.Tenants[i]
-		where := fmt.Sprintf("tenants[%d]", i)
-		if t.FIName == "" {
-			problems = append(problems, where+".fi_name: required")
+		at := fmt.Sprintf("tenants[%d]", i)
+		if strings.TrimSpace(t.FIName) == "" {
+			bad(at+".fi_name", "required: the FI's display name, e.g. fi_name: Demo Credit Union")
 		}
 		if t.Name == "" {
 			t.Name = t.FIName
 		}
 		if t.Name != "" {
-			where = fmt.Sprintf("tenants[%d] (%s)", i, t.Name)
-			if names[t.Name] {
-				problems = append(problems, where+".name: used by another tenant; names must be unique")
+			if other, dup := names[t.Name]; dup {
+				bad(at+".name", "%q is also the name of %s; names must be unique (set name: to tell them apart)", t.Name, other)
+			} else {
+				names[t.Name] = at
 			}
-			names[t.Name] = true
 		}
 		if len(t.APIKeys) == 0 {
-			problems = append(problems, where+".api_keys: at least one key is required")
+			bad(at+".api_keys", "at least one key is required, e.g. api_keys: [my-key]")
 		}
-		for _, k := range t.APIKeys {
+		for j, k := range t.APIKeys {
+			path := fmt.Sprintf("%s.api_keys[%d]", at, j)
 			if strings.TrimSpace(k) == "" {
-				problems = append(problems, where+".api_keys: a key is empty")
+				bad(path, "a key is empty; remove it or give it a value")
+				continue
+			}
+			if k != strings.TrimSpace(k) {
+				bad(path, "a key starts or ends with a space; clients send it trimmed, so it could never match")
 				continue
 			}
 			if other, dup := keys[k]; dup {
 				// The key itself is never echoed: it is a secret.
-				problems = append(problems, fmt.Sprintf("%s.api_keys: a key is also used by tenant %s; each key must resolve to one FI", where, other))
+				bad(path, "this key is also a key of %s; each key must resolve to exactly one FI", other)
 				continue
 			}
-			keys[k] = t.Name
+			keys[k] = fmt.Sprintf("%s (%s)", at, t.Name)
 		}
-		if t.Users < 0 || t.Users > MaxUsers {
-			problems = append(problems, fmt.Sprintf("%s.users: must be between 0 and %d, got %d", where, MaxUsers, t.Users))
+		if _, given := c.lines[at+".users"]; c.lines != nil && !given {
+			// A forgotten users: would silently serve an empty FI.
+			bad(at+".users", "required: the population size, pinned users included, e.g. users: 1000")
+		} else if t.Users < 0 || t.Users > MaxUsers {
+			bad(at+".users", "must be between 0 and %d (pinned users included), got %d", MaxUsers, t.Users)
 		}
 		if t.AsOf.IsZero() {
-			problems = append(problems, where+".as_of: required (RFC 3339, e.g. 2025-10-01T00:00:00Z)")
+			bad(at+".as_of", "required: the instant that ends the created_at window, e.g. as_of: 2025-10-01T00:00:00Z")
+		} else if start := t.AsOf.Add(-gen.DefaultWindow); start.Before(time.Unix(0, 0)) || t.AsOf.UTC().Year() > 9999 {
+			// The created_at window is the five years before as_of, in Unix time.
+			bad(at+".as_of", "must be from %s (five years after 1970-01-01) to year 9999, got %s",
+				time.Unix(0, 0).Add(gen.DefaultWindow).UTC().Format(time.RFC3339), t.AsOf.UTC().Format(time.RFC3339))
 		}
 	}
 	if len(problems) > 0 {
-		return errors.New(strings.Join(problems, "\n"))
+		sortProblems(problems)
+		return &FileError{File: c.source(), Problems: problems}
 	}
 	return nil
 }

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/cryptofi/partner-mock/mock/app"
+	"github.com/cryptofi/partner-mock/mock/engine"
+	"github.com/cryptofi/partner-mock/mock/tenant"
+)
+
+// dumpCmd writes a tenant's whole population, so partners can seed their own test database with
+// exactly the users the mock serves. It builds the tenants exactly as serve does, from the same
+// flags, so the same flags give the same users.
+type dumpCmd struct {
+	Config string  `env:"PARTNER_MOCK_CONFIG" placeholder:"FILE" help:"Tenants config file, as for serve. Default: the built-in demo tenants."`
+	Spec   string  `env:"PARTNER_MOCK_SPEC" placeholder:"FILE" help:"The OpenAPI document serve uses (--spec), if not the built-in one: its enums shape the population."`
+	APIKey *string `name:"api-key" placeholder:"KEY" help:"Dump the tenant this key belongs to; with --users/--seed, the one tenant those flags describe (as for serve)."`
+	Tenant string  `placeholder:"NAME" help:"Dump the tenant with this name (the config's name:)."`
+	Users  *int    `placeholder:"N" help:"As for serve: users of the --api-key tenant (default 1000)."`
+	Seed   *uint64 `placeholder:"S" help:"As for serve: seed of the --api-key tenant (default 1)."`
+	Format string  `default:"json" enum:"json,ndjson,csv" help:"Output format: json, ndjson or csv (one row per account)."`
+	Out    string  `placeholder:"FILE" help:"Write to FILE instead of standard output."`
+}
+
+// Run writes the dump, sorted by created_at then user_account_id.
+func (c *dumpCmd) Run(e *env) error {
+	src := tenantSource{Config: c.Config}
+	// --api-key alone chooses among the configured tenants; with --users or --seed it describes
+	// the one tenant, as on serve.
+	if c.Users != nil || c.Seed != nil {
+		src.APIKey, src.Users, src.Seed = c.APIKey, c.Users, c.Seed
+		if c.Tenant != "" {
+			return usageError{errors.New("--tenant chooses among configured tenants; --users/--seed describe one tenant by themselves: drop one")}
+		}
+	}
+	cfg := app.Config{}
+	if c.Spec != "" {
+		data, err := os.ReadFile(c.Spec)
+		if err != nil {
+			return usageError{fmt.Errorf("--spec: %w", err)}
+		}
+		cfg.SpecData, cfg.SpecSource = data, c.Spec
+	}
+	if err := src.apply(&cfg); err != nil {
+		return err
+	}
+	a, err := app.New(cfg)
+	if err != nil {
+		return usageError{err}
+	}
+	t, err := c.pick(a.Tenants.Tenants(), src)
+	if err != nil {
+		return usageError{err}
+	}
+	return c.write(e.stdout, t)
+}
+
+// pick returns the tenant the flags choose.
+func (c *dumpCmd) pick(tenants []*tenant.Tenant, src tenantSource) (*tenant.Tenant, error) {
+	names := make([]string, len(tenants))
+	for i, t := range tenants {
+		names[i] = t.Config.Name
+	}
+	from := src.describe()
+	switch {
+	case src.oneTenant():
+		return tenants[0], nil
+	case c.Tenant != "" && c.APIKey != nil:
+		return nil, errors.New("--tenant and --api-key both choose the tenant: give one")
+	case c.Tenant != "":
+		i := slices.Index(names, c.Tenant)
+		if i < 0 {
+			return nil, fmt.Errorf("--tenant %q: no such tenant in %s; the tenants are: %s", c.Tenant, from, strings.Join(names, ", "))
+		}
+		return tenants[i], nil
+	case c.APIKey != nil:
+		t, ok := tenant.NewRegistry(tenants).Lookup(*c.APIKey)
+		if !ok {
+			// The key is a secret: it is not repeated here.
+			return nil, fmt.Errorf("--api-key: no tenant in %s has this key; for a tenant served with "+
+				"serve --api-key K --users N --seed S, give dump the same three flags", from)
+		}
+		return t, nil
+	case len(tenants) == 1:
+		return tenants[0], nil
+	}
+	return nil, fmt.Errorf("%s hold %d tenants: choose one with --tenant NAME (%s) or --api-key KEY",
+		from, len(tenants), strings.Join(names, ", "))
+}
+
+// write writes t's population to --out or stdout. A file is written under a temporary name and
+// renamed into place, so a failed dump never leaves a truncated file that looks complete.
+func (c *dumpCmd) write(stdout io.Writer, t *tenant.Tenant) error {
+	users := t.Index.Users(engine.SortCreatedAt)
+	if c.Out == "" {
+		w := bufio.NewWriterSize(stdout, 1<<20)
+		if err := writeDump(w, c.Format, users); err != nil {
+			return err
+		}
+		return w.Flush()
+	}
+	f, err := os.CreateTemp(filepath.Dir(c.Out), "."+filepath.Base(c.Out)+".*.tmp")
+	if err != nil {
+		return usageError{fmt.Errorf("--out %s: %w", c.Out, err)}
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	err = writeDump(w, c.Format, users)
+	if err == nil {
+		err = w.Flush()
+	}
+	// CreateTemp makes the file private; a dump is an ordinary output file.
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), c.Out)
+	}
+	if err != nil {
+		_ = os.Remove(f.Name())
+		return fmt.Errorf("--out %s: %w", c.Out, err)
+	}
+	return nil
+}

@@ -1,0 +1,162 @@
+package contract
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// WriteSummary writes the readable report: one line per check, then the failures with the
+// curl line that reproduces each, then the totals.
+func (r *Report) WriteSummary(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "contract suite against %s (population %d users)\n\n", r.Target, r.Population)
+	for _, c := range r.Checks {
+		fmt.Fprintf(&b, "%-4s %-36s %4d req %7s  %s\n", strings.ToUpper(string(c.Status)), c.Name, c.Requests, c.Duration.Round(time.Millisecond), c.Description)
+		if c.Status == Skip {
+			fmt.Fprintf(&b, "       skipped: %s\n", c.Reason)
+		}
+		for _, n := range c.Notes {
+			fmt.Fprintf(&b, "       note: %s\n", n)
+		}
+	}
+	for _, c := range r.Checks {
+		if c.Status != Fail {
+			continue
+		}
+		fmt.Fprintf(&b, "\nFAIL %s: %s\n", c.Name, c.Description)
+		for i, f := range c.Failures {
+			fmt.Fprintf(&b, "  - %s\n", f.Message)
+			// Problems found in the same answer share one reproduction line, printed after
+			// the last of them.
+			if f.Curl != "" && (i+1 == len(c.Failures) || c.Failures[i+1].Curl != f.Curl) {
+				fmt.Fprintf(&b, "    reproduce: %s\n", f.Curl)
+			}
+		}
+		if c.More > 0 {
+			fmt.Fprintf(&b, "  ... and %d more\n", c.More)
+		}
+	}
+	fmt.Fprintf(&b, "\n%d passed, %d failed, %d skipped; %d requests (budget %d) in %s\n",
+		r.Passed, r.Failed, r.Skipped, r.Requests, r.MaxRequests, r.Duration.Round(time.Millisecond))
+	if r.Sampled {
+		b.WriteString("some checks sampled the population instead of walking all of it (see the notes)\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteJSON writes the report as indented JSON.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// The JUnit XML elements, as CI systems (GitHub, GitLab, Jenkins) read them.
+type (
+	junitSuites struct {
+		XMLName  xml.Name     `xml:"testsuites"`
+		Name     string       `xml:"name,attr"`
+		Tests    int          `xml:"tests,attr"`
+		Failures int          `xml:"failures,attr"`
+		Skipped  int          `xml:"skipped,attr"`
+		Time     string       `xml:"time,attr"`
+		Suites   []junitSuite `xml:"testsuite"`
+	}
+	junitSuite struct {
+		Name     string      `xml:"name,attr"`
+		Tests    int         `xml:"tests,attr"`
+		Failures int         `xml:"failures,attr"`
+		Errors   int         `xml:"errors,attr"`
+		Skipped  int         `xml:"skipped,attr"`
+		Time     string      `xml:"time,attr"`
+		Cases    []junitCase `xml:"testcase"`
+	}
+	junitCase struct {
+		Name      string        `xml:"name,attr"`
+		ClassName string        `xml:"classname,attr"`
+		Time      string        `xml:"time,attr"`
+		Failure   *junitFailure `xml:"failure,omitempty"`
+		Skipped   *junitSkipped `xml:"skipped,omitempty"`
+		SystemOut string        `xml:"system-out,omitempty"`
+	}
+	junitFailure struct {
+		Message string `xml:"message,attr"`
+		Type    string `xml:"type,attr"`
+		Text    string `xml:",chardata"`
+	}
+	junitSkipped struct {
+		Message string `xml:"message,attr"`
+	}
+)
+
+// WriteJUnit writes the report as JUnit XML: one testsuite per check family, one testcase
+// per check.
+func (r *Report) WriteJUnit(w io.Writer) error {
+	out := junitSuites{Name: "partner-api-contract", Time: seconds(r.Duration)}
+	index := map[string]int{}
+	for _, c := range r.Checks {
+		i, ok := index[c.Family]
+		if !ok {
+			i = len(out.Suites)
+			index[c.Family] = i
+			out.Suites = append(out.Suites, junitSuite{Name: "contract." + c.Family})
+		}
+		s := &out.Suites[i]
+		tc := junitCase{Name: c.Name, ClassName: "contract." + c.Family, Time: seconds(c.Duration)}
+		var notes []string
+		notes = append(notes, c.Description, fmt.Sprintf("%d requests", c.Requests))
+		notes = append(notes, c.Notes...)
+		tc.SystemOut = strings.Join(notes, "\n")
+		switch c.Status {
+		case Fail:
+			var text strings.Builder
+			for _, f := range c.Failures {
+				text.WriteString(f.Message + "\n")
+				if f.Curl != "" {
+					text.WriteString("  reproduce: " + f.Curl + "\n")
+				}
+			}
+			if c.More > 0 {
+				fmt.Fprintf(&text, "... and %d more\n", c.More)
+			}
+			tc.Failure = &junitFailure{Message: c.Reason, Type: "ContractViolation", Text: text.String()}
+			s.Failures++
+			out.Failures++
+		case Skip:
+			tc.Skipped = &junitSkipped{Message: c.Reason}
+			s.Skipped++
+			out.Skipped++
+		}
+		s.Tests++
+		out.Tests++
+		s.Cases = append(s.Cases, tc)
+	}
+	for i := range out.Suites {
+		var d time.Duration
+		for _, c := range r.Checks {
+			if "contract."+c.Family == out.Suites[i].Name {
+				d += c.Duration
+			}
+		}
+		out.Suites[i].Time = seconds(d)
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func seconds(d time.Duration) string {
+	return fmt.Sprintf("%.3f", d.Seconds())
+}

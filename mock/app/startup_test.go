@@ -1,0 +1,81 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cryptofi/partner-mock/spec"
+)
+
+func editedDocument(t *testing.T, edit func(doc map[string]any)) []byte {
+	t.Helper()
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(spec.Embedded(), &doc))
+	edit(doc)
+	data, err := json.Marshal(doc)
+	require.NoError(t, err)
+	return data
+}
+
+func TestNewReportsEveryProblemOfASuppliedDocument(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(doc map[string]any)
+		want []string
+	}{
+		{
+			"no user list path",
+			func(doc map[string]any) { delete(doc["paths"].(map[string]any), spec.ListPath) },
+			[]string{`no GET operation for the user list path "/users/"`},
+		},
+		{
+			"a product the pinned users need is gone, and an unknown filter",
+			func(doc map[string]any) {
+				schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
+				schemas["Product"].(map[string]any)["enum"] = []any{"crypto", "securities", "robo"}
+				list := doc["paths"].(map[string]any)[spec.ListPath].(map[string]any)["get"].(map[string]any)
+				list["parameters"] = append(list["parameters"].([]any), map[string]any{
+					"name": "nickname", "in": "query", "schema": map[string]any{"type": "string"},
+				})
+			},
+			[]string{
+				`query parameter "nickname": the mock does not know how to apply this filter`,
+				`query parameter "roth_ira_kyc_status": "roth_ira" is not a value of the product enum`,
+				`accounts[3].product: "roth_ira"`,
+			},
+		},
+		{
+			"an empty KYC enum",
+			func(doc map[string]any) {
+				schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
+				schemas["KycStatus"].(map[string]any)["enum"] = []any{"pending", ""}
+			},
+			[]string{`enum holds an empty value`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := New(Config{SpecData: editedDocument(t, tt.edit), SpecSource: "partner.json"})
+			var serr *StartupError
+			require.True(t, errors.As(err, &serr), "a *StartupError, got %v", err)
+			assert.Equal(t, "partner.json", serr.Source)
+			joined := strings.Join(serr.Problems, "\n")
+			for _, w := range tt.want {
+				assert.Contains(t, joined, w)
+			}
+			assert.True(t, strings.HasPrefix(err.Error(), "the mock cannot serve partner.json"), err.Error())
+			assert.Equal(t, len(serr.Problems), strings.Count(err.Error(), "\n  - "), "one line per problem")
+		})
+	}
+}
+
+func TestNewServesASuppliedDocumentItCanServe(t *testing.T) {
+	a, err := New(Config{SpecData: spec.Embedded(), SpecSource: "copy.json"})
+	require.NoError(t, err)
+	assert.Equal(t, "/v1", a.Spec.BasePath)
+}

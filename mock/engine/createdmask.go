@@ -1,0 +1,90 @@
+package engine
+
+import "sync"
+
+// maxBuckets and minBucket size a createdMask. Each bucket costs a bitmap (n/8 bytes) and every
+// query reads two of them, so more buckets grow memory and spread queries over more of it;
+// fewer buckets leave more users to add or remove one by one at a range's edges (half a bucket
+// per edge on average). 256 keeps a million users' masks at 32 MB.
+const (
+	maxBuckets = 256
+	minBucket  = 64
+)
+
+// createdMask answers "which id-order ranks have a created rank in [a, b)?" quickly, which a
+// created_at range needs when the page is sorted by user_account_id. The created order is cut
+// into buckets of equal size; prefix[j] holds the id ranks of the users in the first j buckets,
+// so whole buckets cost two bitmap reads per word, and only the users between the range's ends
+// and the nearest bucket boundaries are added or removed one by one.
+type createdMask struct {
+	bucket int
+	// prefix[j] is the set of users in the first j buckets, for j in [0, buckets].
+	prefix []bitmap
+	// idRank maps a created rank to the user's id rank.
+	idRank  []int32
+	scratch sync.Pool
+}
+
+func newCreatedMask(byID, byCreated []int32) *createdMask {
+	n := len(byID)
+	buckets := max(1, min(n/minBucket, maxBuckets))
+	m := &createdMask{bucket: max(1, (n+buckets-1)/buckets), idRank: make([]int32, n)}
+	rankOfPos := make([]int32, n)
+	for r, p := range byID {
+		rankOfPos[p] = int32(r)
+	}
+	for r, p := range byCreated {
+		m.idRank[r] = rankOfPos[p]
+	}
+	cur := newBitmap(n)
+	m.prefix = append(m.prefix, append(bitmap(nil), cur...))
+	for lo := 0; lo < n; lo += m.bucket {
+		m.set(cur, lo, min(lo+m.bucket, n))
+		m.prefix = append(m.prefix, append(bitmap(nil), cur...))
+	}
+	m.scratch.New = func() any { b := newBitmap(n); return &b }
+	return m
+}
+
+// get returns the id-order bitmap of created ranks [a, b), and a function to call when done with
+// it.
+func (m *createdMask) get(a, b int) (bitmap, func()) {
+	bp := m.scratch.Get().(*bitmap)
+	out := *bp
+	if b-a <= m.bucket {
+		clear(out)
+		m.set(out, a, b)
+		return out, func() { m.scratch.Put(bp) }
+	}
+	// The nearest boundaries: b-a > bucket keeps ja < jb.
+	ja := (a + m.bucket/2) / m.bucket
+	jb := min((b+m.bucket/2)/m.bucket, len(m.prefix)-1)
+	hi, lo := m.prefix[jb], m.prefix[ja]
+	for i := range out {
+		out[i] = hi[i] &^ lo[i]
+	}
+	if s := ja * m.bucket; s < a {
+		m.clear(out, s, a)
+	} else {
+		m.set(out, a, s)
+	}
+	if e := min(jb*m.bucket, len(m.idRank)); e < b {
+		m.set(out, e, b)
+	} else {
+		m.clear(out, b, e)
+	}
+	return out, func() { m.scratch.Put(bp) }
+}
+
+// set adds the users of created ranks [a, b) to out; clear removes them.
+func (m *createdMask) set(out bitmap, a, b int) {
+	for _, r := range m.idRank[a:b] {
+		out[r>>6] |= 1 << (uint(r) & 63)
+	}
+}
+
+func (m *createdMask) clear(out bitmap, a, b int) {
+	for _, r := range m.idRank[a:b] {
+		out[r>>6] &^= 1 << (uint(r) & 63)
+	}
+}
