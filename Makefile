@@ -21,6 +21,7 @@ test: vet fmt-check actionlint lint-spec
 vet:
 	$(GO) vet ./...
 	$(GO) vet -tags soak ./cmd/partner-mock/
+	$(GO) vet -tags perf ./mock/engine/ ./mock/httpapi/
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

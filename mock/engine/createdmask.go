@@ -46,15 +46,14 @@ func newCreatedMask(byID, byCreated []int32) *createdMask {
 	return m
 }
 
-// get returns the id-order bitmap of created ranks [a, b), and a function to call when done with
-// it.
-func (m *createdMask) get(a, b int) (bitmap, func()) {
+// get returns the id-order bitmap of created ranks [a, b). Pass it to put when done with it.
+func (m *createdMask) get(a, b int) *bitmap {
 	bp := m.scratch.Get().(*bitmap)
 	out := *bp
 	if b-a <= m.bucket {
 		clear(out)
 		m.set(out, a, b)
-		return out, func() { m.scratch.Put(bp) }
+		return bp
 	}
 	// The nearest boundaries: b-a > bucket keeps ja < jb.
 	ja := (a + m.bucket/2) / m.bucket
@@ -73,8 +72,11 @@ func (m *createdMask) get(a, b int) (bitmap, func()) {
 	} else {
 		m.clear(out, b, e)
 	}
-	return out, func() { m.scratch.Put(bp) }
+	return bp
 }
+
+// put returns a mask from get for reuse.
+func (m *createdMask) put(bp *bitmap) { m.scratch.Put(bp) }
 
 // set adds the users of created ranks [a, b) to out; clear removes them.
 func (m *createdMask) set(out bitmap, a, b int) {

@@ -108,7 +108,7 @@ func (ix *Index) sortKey(key SortKey) SortKey {
 
 // Query returns the page of users matching q.
 func (ix *Index) Query(q Query) Page {
-	total, positions := ix.Find(q, nil)
+	total, positions := ix.Find(q, make([]int32, 0, min(max(q.Limit, 0), 1024)))
 	page := Page{Total: total}
 	if len(positions) > 0 {
 		page.Users = make([]*domain.User, len(positions))
@@ -136,7 +136,8 @@ func (ix *Index) Find(q Query, into []int32) (total int, page []int32) {
 	}
 	key := ix.sortKey(q.SortKey)
 	o := ix.orders[key]
-	sets, ok := ix.literalSets(o, &q)
+	var setsBuf [8]bitmap
+	sets, ok := ix.literalSets(o, &q, setsBuf[:0])
 	if !ok {
 		return 0, page // a filter names a product or status no user has
 	}
@@ -146,9 +147,9 @@ func (ix *Index) Find(q Query, into []int32) (total int, page []int32) {
 		if key == SortCreatedAt {
 			lo, hi = a, b
 		} else if a > 0 || b < len(o.pos) {
-			mask, done := ix.created.get(a, b)
-			defer done()
-			sets = append(sets, mask)
+			mask := ix.created.get(a, b)
+			defer ix.created.put(mask)
+			sets = append(sets, *mask)
 		}
 	}
 	if len(sets) == 0 {
@@ -164,13 +165,13 @@ func (ix *Index) Find(q Query, into []int32) (total int, page []int32) {
 	return total, page
 }
 
-// literalSets returns the bitmaps a query's product and KYC filters AND together in o: one per
-// filtered product, since a KYC status implies the product. ok is false when nothing can match.
-func (ix *Index) literalSets(o *ordering, q *Query) (sets []bitmap, ok bool) {
+// literalSets appends to sets the bitmaps a query's product and KYC filters AND together in o:
+// one per filtered product, since a KYC status implies the product. It returns false when
+// nothing can match.
+func (ix *Index) literalSets(o *ordering, q *Query, sets []bitmap) ([]bitmap, bool) {
 	if q.Product == nil && len(q.Kyc) == 0 {
-		return nil, true
+		return sets, true
 	}
-	sets = make([]bitmap, 0, len(q.Kyc)+2)
 	kycOn := func(p domain.Product) bool {
 		for _, f := range q.Kyc {
 			if f.Product == p {
