@@ -63,7 +63,7 @@ func examples(s *spec.Spec, u *domain.User) map[string]refdocs.Example {
 		perPage, _ = strconv.Atoi(p.Default)
 	}
 	list := render.AppendList(nil, []*domain.User{u}, render.ListEnvelope{
-		Total: 1, LastRecordNumber: big.NewInt(1), PerPage: perPage,
+		Total: 1, LastRecordNumber: big.NewInt(0), Returned: 1, PerPage: perPage,
 	}, render.AppendUser)
 	return map[string]refdocs.Example{
 		spec.ListPath:   {Query: "user_account_id=" + url.QueryEscape(u.ID), Body: list},

@@ -48,8 +48,6 @@ type Handler struct {
 	docs     *refdocs.Page
 }
 
-const tenantKey = "partner-mock.tenant"
-
 // New builds the handler. s, parser and tenants are required.
 func New(s *spec.Spec, parser *params.Parser, tenants *tenant.Registry, cfg Config) (*Handler, error) {
 	if s == nil || parser == nil || tenants == nil {
@@ -77,8 +75,8 @@ func New(s *spec.Spec, parser *params.Parser, tenants *tenant.Registry, cfg Conf
 
 	list := s.BasePath + spec.ListPath
 	detail := s.BasePath + ginPath(spec.DetailPath)
-	e.GET(list, fl.handle, h.auth, h.listUsers)
-	e.GET(detail, nonEmptyID, fl.handle, h.auth, h.userDetail)
+	e.GET(list, fl.handle, h.auth(h.listUsers))
+	e.GET(detail, nonEmptyID, fl.handle, h.auth(h.userDetail))
 	e.GET("/healthz", h.healthz)
 	docPaths, err := h.registerDocs(e, cfg.Docs)
 	if err != nil {

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"math/big"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -10,51 +9,48 @@ import (
 	"github.com/cryptofi/partner-mock/mock/tenant"
 )
 
+// tenantHandler is a handler that runs once the request's key has resolved to a tenant.
+type tenantHandler func(c *gin.Context, t *tenant.Tenant)
+
 // auth resolves the x-api-key header to a tenant, as FastAPI's APIKeyHeader dependency does,
-// before any query validation.
-func (h *Handler) auth(c *gin.Context) {
-	key := c.GetHeader("x-api-key")
-	if key == "" {
-		writeError(c, errNotAuthenticated)
-		return
+// before any query validation, then calls next. The tenant is passed as an argument rather
+// than through the context's key map, which would cost an allocation on every request.
+func (h *Handler) auth(next tenantHandler) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		key := c.GetHeader("x-api-key")
+		if key == "" {
+			writeError(c, errNotAuthenticated)
+			return
+		}
+		t, ok := h.tenants.Lookup(key)
+		if !ok {
+			writeError(c, errInvalidKey)
+			return
+		}
+		next(c, t)
 	}
-	t, ok := h.tenants.Lookup(key)
-	if !ok {
-		writeError(c, errInvalidKey)
-		return
-	}
-	c.Set(tenantKey, t)
 }
 
-func tenantOf(c *gin.Context) *tenant.Tenant {
-	return c.MustGet(tenantKey).(*tenant.Tenant)
-}
-
-func (h *Handler) listUsers(c *gin.Context) {
+func (h *Handler) listUsers(c *gin.Context, t *tenant.Tenant) {
 	req, errs := h.parser.Parse(c.Request.URL.RawQuery)
 	if errs != nil {
 		writeError(c, &validationError{errs: errs})
 		return
 	}
-	t := tenantOf(c)
 	var positions [128]int32
 	total, page := t.Index.Find(req.Query, positions[:0])
-	last := req.LastRecordNumber
-	if n := len(page); n > 0 {
-		last = new(big.Int).Add(last, big.NewInt(int64(n)))
-	}
 	buf := getBuffer()
 	defer putBuffer(buf)
 	*buf = t.AppendList((*buf)[:0], page, render.ListEnvelope{
 		Total:            total,
-		LastRecordNumber: last,
+		LastRecordNumber: req.LastRecordNumber,
+		Returned:         len(page),
 		PerPage:          req.PerPage,
 	})
 	writeJSON(c, http.StatusOK, *buf)
 }
 
-func (h *Handler) userDetail(c *gin.Context) {
-	t := tenantOf(c)
+func (h *Handler) userDetail(c *gin.Context, t *tenant.Tenant) {
 	i, ok := t.Index.Position(c.Param("user_account_id"))
 	if !ok {
 		writeError(c, errUserNotFound)

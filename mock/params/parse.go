@@ -92,7 +92,9 @@ func (f *field) applyString(req *Request, v string) {
 	q := &req.Query
 	switch f.role {
 	case roleUserID:
-		q.UserAccountID = &v
+		// A copy local to this case: taking &v would move v to the heap on every call.
+		id := v
+		q.UserAccountID = &id
 	case roleProduct:
 		prod := domain.Product(v)
 		q.Product = &prod

@@ -3,6 +3,7 @@
 package render
 
 import (
+	"math"
 	"math/big"
 	"strconv"
 	"time"
@@ -46,10 +47,13 @@ func appendAccount(b []byte, a *domain.Account) []byte {
 // ListEnvelope is the paging part of a list response.
 type ListEnvelope struct {
 	Total int
-	// LastRecordNumber is the cursor to send for the next page. It is a big integer because the
-	// live API echoes any non-negative integer it was sent, however large.
+	// LastRecordNumber is the request's cursor. It is a big integer because the live API echoes
+	// any non-negative integer it was sent, however large. The response's last_record_number is
+	// LastRecordNumber + Returned.
 	LastRecordNumber *big.Int
-	PerPage          int
+	// Returned is the number of items on the page.
+	Returned int
+	PerPage  int
 }
 
 // AppendList appends {"items":[...],"total_records":..,"last_record_number":..,"per_page":..}.
@@ -70,7 +74,12 @@ func appendEnvelope(b []byte, env ListEnvelope) []byte {
 	b = append(b, `],"total_records":`...)
 	b = strconv.AppendInt(b, int64(env.Total), 10)
 	b = append(b, `,"last_record_number":`...)
-	b = env.LastRecordNumber.Append(b, 10)
+	if c := env.LastRecordNumber; c.IsInt64() && c.Int64() <= math.MaxInt64-int64(env.Returned) {
+		// The common case, without big.Int arithmetic and its allocations.
+		b = strconv.AppendInt(b, c.Int64()+int64(env.Returned), 10)
+	} else {
+		b = new(big.Int).Add(c, big.NewInt(int64(env.Returned))).Append(b, 10)
+	}
 	b = append(b, `,"per_page":`...)
 	b = strconv.AppendInt(b, int64(env.PerPage), 10)
 	return append(b, '}')
