@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -72,16 +71,6 @@ func runContract(t *testing.T, args ...string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
-// contractDeadAddr returns a loopback address nothing listens on.
-func contractDeadAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
-}
-
 func TestContractPassesAgainstTheMockAndWritesReports(t *testing.T) {
 	base := mockURL(t, nil)
 	dir := t.TempDir()
@@ -118,7 +107,7 @@ func TestContractPassesAgainstTheMockAndWritesReports(t *testing.T) {
 func TestContractExitStatuses(t *testing.T) {
 	good := mockURL(t, nil)
 	broken := mockURL(t, noChallenge)
-	down := "http://" + contractDeadAddr(t) + "/v1"
+	down := "http://" + closedPort(t) + "/v1"
 	tests := []struct {
 		name string
 		args []string

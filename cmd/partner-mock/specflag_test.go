@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,21 +48,6 @@ func queryParam(t *testing.T, doc map[string]any, name string) map[string]any {
 	return nil
 }
 
-func get(t *testing.T, url, key string) (int, string) {
-	t.Helper()
-	req, err := http.NewRequest("GET", url, nil)
-	require.NoError(t, err)
-	if key != "" {
-		req.Header.Set("x-api-key", key)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, string(body)
-}
-
 func TestServeSpecFollowsTheSuppliedDocument(t *testing.T) {
 	path := editedSpec(t, func(doc map[string]any) {
 		kyc := schemas(doc)["KycStatus"].(map[string]any)
@@ -90,7 +73,7 @@ func TestServeSpecFollowsTheSuppliedDocument(t *testing.T) {
 	users := base + "/api/v2/users/"
 
 	t.Run("the generator fills the new KYC state and the filter finds it", func(t *testing.T) {
-		status, body := get(t, users+"?crypto_kyc_status=under_review&per_page=50", "demo-key")
+		status, body := fetch(t, users+"?crypto_kyc_status=under_review&per_page=50", "demo-key")
 		require.Equal(t, 200, status, body)
 		var page struct {
 			Items []struct {
@@ -119,13 +102,13 @@ func TestServeSpecFollowsTheSuppliedDocument(t *testing.T) {
 	})
 
 	t.Run("per_page=60 gets FastAPI's less_than_equal body for 50", func(t *testing.T) {
-		status, body := get(t, users+"?per_page=60", "demo-key")
+		status, body := fetch(t, users+"?per_page=60", "demo-key")
 		assert.Equal(t, 422, status)
 		assert.Equal(t, `{"detail":[{"type":"less_than_equal","loc":["query","per_page"],"msg":"Input should be less than or equal to 50","input":"60","ctx":{"le":50}}]}`, body)
 	})
 
 	t.Run("the new state is in the enum error and the order is the document's", func(t *testing.T) {
-		status, body := get(t, users+"?per_page=60&robo_kyc_status=zz&sort_key=zz", "demo-key")
+		status, body := fetch(t, users+"?per_page=60&robo_kyc_status=zz&sort_key=zz", "demo-key")
 		assert.Equal(t, 422, status)
 		iKey, iRobo, iPage := strings.Index(body, `"sort_key"]`), strings.Index(body, `"robo_kyc_status"]`), strings.Index(body, `"per_page"]`)
 		require.True(t, iKey >= 0 && iRobo >= 0 && iPage >= 0, body)
@@ -134,16 +117,16 @@ func TestServeSpecFollowsTheSuppliedDocument(t *testing.T) {
 	})
 
 	t.Run("defaults and base path follow the document", func(t *testing.T) {
-		status, body := get(t, users, "demo-key")
+		status, body := fetch(t, users, "demo-key")
 		require.Equal(t, 200, status)
 		assert.Contains(t, body, `"per_page":20}`)
 		assert.Equal(t, 20, strings.Count(body, `"user_account_id"`))
-		status, _ = get(t, base+"/v1/users/", "demo-key")
+		status, _ = fetch(t, base+"/v1/users/", "demo-key")
 		assert.Equal(t, 404, status, "the embedded document's base path is gone")
 	})
 
 	t.Run("/openapi.json serves the supplied document", func(t *testing.T) {
-		status, body := get(t, base+"/openapi.json", "")
+		status, body := fetch(t, base+"/openapi.json", "")
 		require.Equal(t, 200, status)
 		assert.Contains(t, body, `"under_review"`)
 		assert.Contains(t, body, `"servers":[{"url":"`+base+`/api/v2"}]`)
@@ -152,10 +135,10 @@ func TestServeSpecFollowsTheSuppliedDocument(t *testing.T) {
 
 func TestServeSpecAcceptsAnOpenAPI30YAMLDocument(t *testing.T) {
 	base, _, _ := startServe(t, "--spec", filepath.Join("..", "..", "spec", "testdata", "openapi-3.0.yaml"))
-	status, body := get(t, base+"/v1/users/?per_page=101", "demo-key")
+	status, body := fetch(t, base+"/v1/users/?per_page=101", "demo-key")
 	assert.Equal(t, 422, status)
 	assert.Contains(t, body, `"ctx":{"le":100}`)
-	status, _ = get(t, base+"/v1/users/member-001/", "demo-key")
+	status, _ = fetch(t, base+"/v1/users/member-001/", "demo-key")
 	assert.Equal(t, 200, status)
 }
 
