@@ -10,6 +10,7 @@ import (
 
 	"github.com/cryptofi/partner-mock/mock/app"
 	"github.com/cryptofi/partner-mock/mock/gen"
+	"github.com/cryptofi/partner-mock/spec"
 )
 
 type serveCmd struct {
@@ -74,7 +75,7 @@ func (c *serveCmd) Run(e *env) error {
 
 func printBanner(w io.Writer, addr string, a *app.App) {
 	base := "http://" + addr + a.Spec.BasePath
-	fmt.Fprintf(w, "partner-mock %s (generator %s) serving %s\n", version, gen.Version, base+"/users/")
+	fmt.Fprintf(w, "partner-mock %s (generator %s) serving %s\n", version, gen.Version, base+spec.ListPath)
 	fmt.Fprintf(w, "reference: http://%s/docs   OpenAPI document: http://%s/openapi.json\n", addr, addr)
 	var firstKey string
 	for _, t := range a.Tenants.Tenants() {
@@ -88,10 +89,10 @@ func printBanner(w io.Writer, addr string, a *app.App) {
 		fmt.Fprintf(w, "  %-24s key %-14s %d users\n", t.Config.FIName, strings.Join(keys, ","), t.Index.Len())
 	}
 	if builtinKeys[firstKey] {
-		fmt.Fprintf(w, "try: curl -H 'x-api-key: %s' '%s/users/?per_page=2'\n", firstKey, base)
+		fmt.Fprintf(w, "try: curl -H 'x-api-key: %s' '%s%s?per_page=2'\n", firstKey, base, spec.ListPath)
 	} else {
 		// A partner's key is never echoed, not even here: the shell fills it in.
-		fmt.Fprintf(w, "try: curl -H \"x-api-key: $PARTNER_API_KEY\" '%s/users/?per_page=2'\n", base)
+		fmt.Fprintf(w, "try: curl -H \"x-api-key: $PARTNER_API_KEY\" '%s%s?per_page=2'\n", base, spec.ListPath)
 		fmt.Fprintf(w, "     (set PARTNER_API_KEY to your key first: keys are never printed)\n")
 	}
 }
