@@ -80,13 +80,7 @@ func (c *contractCmd) Run(e *env) error {
 		return classify(runErr)
 	}
 	// A run the target walked away from still reports what it found.
-	if err := rep.WriteSummary(e.stdout); err != nil {
-		return err
-	}
-	if err := writeReport(c.JUnit, rep.WriteJUnit); err != nil {
-		return err
-	}
-	if err := writeReport(c.JSON, rep.WriteJSON); err != nil {
+	if err := c.writeReports(e, rep); err != nil {
 		return err
 	}
 	if runErr != nil {
@@ -107,13 +101,7 @@ func (c *contractCmd) drift(e *env, cfg contract.Config) error {
 	if err != nil {
 		return classify(err)
 	}
-	if err := rep.WriteSummary(e.stdout); err != nil {
-		return err
-	}
-	if err := writeReport(c.JUnit, rep.WriteJUnit); err != nil {
-		return err
-	}
-	if err := writeReport(c.JSON, rep.WriteJSON); err != nil {
+	if err := c.writeReports(e, rep); err != nil {
 		return err
 	}
 	if !rep.OK() {
@@ -135,6 +123,24 @@ func classify(err error) error {
 }
 
 // writeReport writes one report file when its flag is set.
+// reporter is what a suite run and a drift report both write: a summary, JUnit and JSON.
+type reporter interface {
+	WriteSummary(io.Writer) error
+	WriteJUnit(io.Writer) error
+	WriteJSON(io.Writer) error
+}
+
+// writeReports prints the summary and writes the --junit and --json files that were asked for.
+func (c *contractCmd) writeReports(e *env, rep reporter) error {
+	if err := rep.WriteSummary(e.stdout); err != nil {
+		return err
+	}
+	if err := writeReport(c.JUnit, rep.WriteJUnit); err != nil {
+		return err
+	}
+	return writeReport(c.JSON, rep.WriteJSON)
+}
+
 func writeReport(path string, write func(io.Writer) error) error {
 	if path == "" {
 		return nil
