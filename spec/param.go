@@ -159,8 +159,7 @@ func readParam(pv *openapi3.Parameter) (Param, error) {
 		}
 	case inner.Type.Permits("integer") && !inner.Type.IsEmpty():
 		p.Kind = KindInteger
-		p.Lower = lowerBound(inner)
-		p.Upper = upperBound(inner)
+		p.Lower, p.Upper = SchemaBounds(inner)
 	case inner.Type.Permits("string") && inner.Format == "date-time":
 		p.Kind = KindDateTime
 	case inner.Type.Permits("string") && !inner.Type.IsEmpty():
@@ -174,24 +173,22 @@ func readParam(pv *openapi3.Parameter) (Param, error) {
 	return p, nil
 }
 
-func lowerBound(s *openapi3.Schema) *Bound {
-	if s.ExclusiveMin.Value != nil {
-		return &Bound{Value: *s.ExclusiveMin.Value, Exclusive: true}
+// SchemaBounds reads a numeric schema's bounds, OpenAPI 3.0 style (minimum with a boolean
+// exclusiveMinimum) or 3.1 style (a numeric exclusiveMinimum). Either is nil when unbounded.
+func SchemaBounds(s *openapi3.Schema) (lower, upper *Bound) {
+	switch {
+	case s.ExclusiveMin.Value != nil:
+		lower = &Bound{Value: *s.ExclusiveMin.Value, Exclusive: true}
+	case s.Min != nil:
+		lower = &Bound{Value: *s.Min, Exclusive: s.ExclusiveMin.IsTrue()}
 	}
-	if s.Min != nil {
-		return &Bound{Value: *s.Min, Exclusive: s.ExclusiveMin.IsTrue()}
+	switch {
+	case s.ExclusiveMax.Value != nil:
+		upper = &Bound{Value: *s.ExclusiveMax.Value, Exclusive: true}
+	case s.Max != nil:
+		upper = &Bound{Value: *s.Max, Exclusive: s.ExclusiveMax.IsTrue()}
 	}
-	return nil
-}
-
-func upperBound(s *openapi3.Schema) *Bound {
-	if s.ExclusiveMax.Value != nil {
-		return &Bound{Value: *s.ExclusiveMax.Value, Exclusive: true}
-	}
-	if s.Max != nil {
-		return &Bound{Value: *s.Max, Exclusive: s.ExclusiveMax.IsTrue()}
-	}
-	return nil
+	return lower, upper
 }
 
 func contains(list []string, v string) bool {

@@ -224,22 +224,13 @@ func unwrap(s *openapi3.Schema) *openapi3.Schema {
 // rangeOf renders an integer or number's bounds the way the published docs do: "1 <= value <=
 // 100", "0 <= value".
 func rangeOf(s *openapi3.Schema) string {
+	lower, upper := spec.SchemaBounds(s)
 	var lo, hi string
-	switch {
-	case s.ExclusiveMin.Value != nil:
-		lo = num(*s.ExclusiveMin.Value) + " < "
-	case s.Min != nil && s.ExclusiveMin.IsTrue():
-		lo = num(*s.Min) + " < "
-	case s.Min != nil:
-		lo = num(*s.Min) + " <= "
+	if lower != nil {
+		lo = lower.String() + " " + comparison(lower.Exclusive) + " "
 	}
-	switch {
-	case s.ExclusiveMax.Value != nil:
-		hi = " < " + num(*s.ExclusiveMax.Value)
-	case s.Max != nil && s.ExclusiveMax.IsTrue():
-		hi = " < " + num(*s.Max)
-	case s.Max != nil:
-		hi = " <= " + num(*s.Max)
+	if upper != nil {
+		hi = " " + comparison(upper.Exclusive) + " " + upper.String()
 	}
 	if lo == "" && hi == "" {
 		return ""
@@ -247,8 +238,11 @@ func rangeOf(s *openapi3.Schema) string {
 	return lo + "value" + hi
 }
 
-func num(f float64) string {
-	return spec.Bound{Value: f}.String()
+func comparison(exclusive bool) string {
+	if exclusive {
+		return "<"
+	}
+	return "<="
 }
 
 // typeOf names a schema's type for people: "string", "integer", "Product | null",
