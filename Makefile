@@ -21,7 +21,7 @@ test: vet fmt-check actionlint lint-spec
 vet:
 	$(GO) vet ./...
 	$(GO) vet -tags soak ./cmd/partner-mock/
-	$(GO) vet -tags perf ./mock/engine/ ./mock/httpapi/
+	$(GO) vet -tags perf ./mock/internal/engine/ ./mock/internal/httpapi/
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -73,16 +73,16 @@ contract:
 soak:
 	$(GO) test -tags soak -count=1 -run '^TestSoak$$' -v -timeout 10m ./cmd/partner-mock/
 
-# make bench: the Go benchmarks, then the perf harness (mock/engine/perf_test.go,
-# mock/httpapi/perf_test.go, build tag perf) printing one table of every figure of README
+# make bench: the Go benchmarks, then the perf harness (mock/internal/engine/perf_test.go,
+# mock/internal/httpapi/perf_test.go, build tag perf) printing one table of every figure of README
 # "Performance" with its target. The HTTP comparison loads 127.0.0.1 only, with wrk (installed
 # from Debian's packages when missing), and every run is bounded in time and count.
 .PHONY: bench
 bench:
 	@command -v wrk >/dev/null 2>&1 || { apt-get update && apt-get install -y wrk; }
-	$(GO) test -run '^$$' -bench '^(BenchmarkGenerate1M|BenchmarkNew|BenchmarkAppendUser|BenchmarkUsersAppendList)$$' -benchtime 5x -p 1 ./mock/gen ./mock/engine ./mock/render
+	$(GO) test -run '^$$' -bench '^(BenchmarkGenerate1M|BenchmarkNew|BenchmarkAppendUser|BenchmarkUsersAppendList)$$' -benchtime 5x -p 1 ./mock/internal/gen ./mock/internal/engine ./mock/internal/render
 	@out=$$(mktemp); \
-	if $(GO) test -tags perf -count=1 -p 1 -timeout 30m -run '^TestPerf' -v ./mock/engine ./mock/httpapi >$$out 2>&1; then \
+	if $(GO) test -tags perf -count=1 -p 1 -timeout 30m -run '^TestPerf' -v ./mock/internal/engine ./mock/internal/httpapi >$$out 2>&1; then \
 		echo; echo "Machine: $$(nproc) cores, $$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $$(free -g | awk '/^Mem/ {print $$2}') GB; load average $$(cut -d' ' -f1-3 /proc/loadavg)"; echo; \
 		echo '| area | case | value | vs | ratio | target | met |'; \
 		echo '|---|---|---|---|---|---|---|'; \

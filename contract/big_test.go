@@ -10,14 +10,14 @@ import (
 
 	"github.com/cryptofi/partner-mock/contract"
 	"github.com/cryptofi/partner-mock/mock/app"
-	"github.com/cryptofi/partner-mock/mock/tenant"
 )
 
 // TestLargePopulationIsSampledWithinTheBudget points the suite at an FI too big to walk in
 // 1,000 requests, as a large staging FI would be: every check still runs, within the default
 // budget, and the ones that could not cover everyone say so.
 func TestLargePopulationIsSampledWithinTheBudget(t *testing.T) {
-	cfg, err := tenant.ParseConfig("large.yaml", []byte(`tenants:
+	var cfg app.Config
+	err := app.UseTenantsData(&cfg, "large.yaml", []byte(`tenants:
   - name: large
     fi_name: Large Credit Union
     api_keys: [large-key]
@@ -30,9 +30,9 @@ func TestLargePopulationIsSampledWithinTheBudget(t *testing.T) {
     seed: 12
     users: 1500
     as_of: "2025-10-01T00:00:00Z"
-`))
+`), nil)
 	require.NoError(t, err)
-	a, err := app.New(app.Config{Tenants: cfg})
+	a, err := app.New(cfg)
 	require.NoError(t, err)
 	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: mockServer(t, a.Handler), APIKey: "large-key", APIKey2: "small-key"})
 	require.NoError(t, err)

@@ -18,7 +18,6 @@ import (
 
 	"github.com/cryptofi/partner-mock/contract"
 	"github.com/cryptofi/partner-mock/mock/app"
-	"github.com/cryptofi/partner-mock/mock/tenant"
 )
 
 // The broken-server tests plant one bug in the mock, by rewriting the request it gets or the
@@ -91,7 +90,8 @@ func tiesApp(t *testing.T) *app.App {
 	for _, id := range []string{"tie-a", "tie-b", "tie-c", "tie-d", "tie-e"} {
 		fmt.Fprintf(&pinned, "  - user_account_id: %s\n    created_at: \"2025-05-05T05:05:05Z\"\n    accounts:\n      - product: crypto\n        kyc_status: pending\n        current_market_value: \"10.00\"\n", id)
 	}
-	cfg, err := tenant.ParseConfig("ties.yaml", []byte(`tenants:
+	var cfg app.Config
+	err := app.UseTenantsData(&cfg, "ties.yaml", []byte(`tenants:
   - name: ties
     fi_name: Ties Credit Union
     api_keys: [demo-key]
@@ -105,9 +105,9 @@ func tiesApp(t *testing.T) *app.App {
     seed: 4
     users: 20
     as_of: "2025-10-01T00:00:00Z"
-`))
+`), func(string) ([]byte, error) { return []byte(pinned.String()), nil })
 	require.NoError(t, err)
-	a, err := app.New(app.Config{Tenants: cfg, ReadFile: func(string) ([]byte, error) { return []byte(pinned.String()), nil }})
+	a, err := app.New(cfg)
 	require.NoError(t, err)
 	return a
 }

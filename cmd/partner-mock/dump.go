@@ -11,8 +11,6 @@ import (
 	"strings"
 
 	"github.com/cryptofi/partner-mock/mock/app"
-	"github.com/cryptofi/partner-mock/mock/engine"
-	"github.com/cryptofi/partner-mock/mock/tenant"
 )
 
 // dumpCmd writes a tenant's whole population, so partners can seed their own test database with
@@ -55,53 +53,48 @@ func (c *dumpCmd) Run(e *env) error {
 	if err != nil {
 		return usageError{err}
 	}
-	t, err := c.pick(a.Tenants.Tenants(), src)
+	t, err := c.pick(a, src)
 	if err != nil {
 		return usageError{err}
 	}
-	return c.write(e.stdout, t)
+	return c.write(e.stdout, func(w io.Writer) error { return a.Dump(w, t, c.Format) })
 }
 
 // pick returns the tenant the flags choose.
-func (c *dumpCmd) pick(tenants []*tenant.Tenant, src tenantSource) (*tenant.Tenant, error) {
-	names := make([]string, len(tenants))
-	for i, t := range tenants {
-		names[i] = t.Config.Name
-	}
+func (c *dumpCmd) pick(a *app.App, src tenantSource) (string, error) {
+	names := a.TenantNames()
 	from := src.describe()
 	switch {
 	case src.oneTenant():
-		return tenants[0], nil
+		return names[0], nil
 	case c.Tenant != "" && c.APIKey != nil:
-		return nil, errors.New("--tenant and --api-key both choose the tenant: give one")
+		return "", errors.New("--tenant and --api-key both choose the tenant: give one")
 	case c.Tenant != "":
-		i := slices.Index(names, c.Tenant)
-		if i < 0 {
-			return nil, fmt.Errorf("--tenant %q: no such tenant in %s; the tenants are: %s", c.Tenant, from, strings.Join(names, ", "))
+		if !slices.Contains(names, c.Tenant) {
+			return "", fmt.Errorf("--tenant %q: no such tenant in %s; the tenants are: %s", c.Tenant, from, strings.Join(names, ", "))
 		}
-		return tenants[i], nil
+		return c.Tenant, nil
 	case c.APIKey != nil:
-		t, ok := tenant.NewRegistry(tenants).Lookup(*c.APIKey)
+		name, ok := a.TenantForKey(*c.APIKey)
 		if !ok {
 			// The key is a secret: it is not repeated here.
-			return nil, fmt.Errorf("--api-key: no tenant in %s has this key; for a tenant served with "+
+			return "", fmt.Errorf("--api-key: no tenant in %s has this key; for a tenant served with "+
 				"serve --api-key K --users N --seed S, give dump the same three flags", from)
 		}
-		return t, nil
-	case len(tenants) == 1:
-		return tenants[0], nil
+		return name, nil
+	case len(names) == 1:
+		return names[0], nil
 	}
-	return nil, fmt.Errorf("%s hold %d tenants: choose one with --tenant NAME (%s) or --api-key KEY",
-		from, len(tenants), strings.Join(names, ", "))
+	return "", fmt.Errorf("%s hold %d tenants: choose one with --tenant NAME (%s) or --api-key KEY",
+		from, len(names), strings.Join(names, ", "))
 }
 
-// write writes t's population to --out or stdout. A file is written under a temporary name and
-// renamed into place, so a failed dump never leaves a truncated file that looks complete.
-func (c *dumpCmd) write(stdout io.Writer, t *tenant.Tenant) error {
-	users := t.Index.Users(engine.SortCreatedAt)
+// write runs dump into --out or stdout. A file is written under a temporary name and renamed
+// into place, so a failed dump never leaves a truncated file that looks complete.
+func (c *dumpCmd) write(stdout io.Writer, dump func(io.Writer) error) error {
 	if c.Out == "" {
 		w := bufio.NewWriterSize(stdout, 1<<20)
-		if err := writeDump(w, c.Format, users); err != nil {
+		if err := dump(w); err != nil {
 			return err
 		}
 		return w.Flush()
@@ -111,7 +104,7 @@ func (c *dumpCmd) write(stdout io.Writer, t *tenant.Tenant) error {
 		return usageError{fmt.Errorf("--out %s: %w", c.Out, err)}
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
-	err = writeDump(w, c.Format, users)
+	err = dump(w)
 	if err == nil {
 		err = w.Flush()
 	}

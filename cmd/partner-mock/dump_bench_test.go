@@ -5,9 +5,6 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
-
-	"github.com/cryptofi/partner-mock/mock/app"
-	"github.com/cryptofi/partner-mock/mock/engine"
 )
 
 // BenchmarkDump100kUsers runs the whole dump command for a 100,000-user tenant, as a partner
@@ -27,38 +24,4 @@ func BenchmarkDump100kUsers(b *testing.B) {
 			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/dump")
 		})
 	}
-}
-
-// BenchmarkDumpWrite100kUsers measures only the writing part of a 100,000-user dump.
-func BenchmarkDumpWrite100kUsers(b *testing.B) {
-	var cfg app.Config
-	src := tenantSource{APIKey: ptr("k1"), Users: ptr(100_000), Seed: ptr(uint64(7))}
-	if err := src.apply(&cfg); err != nil {
-		b.Fatal(err)
-	}
-	a, err := app.New(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	users := a.Tenants.Tenants()[0].Index.Users(engine.SortCreatedAt)
-	for _, format := range []string{"json", "ndjson", "csv"} {
-		b.Run(format, func(b *testing.B) {
-			var w countingWriter
-			for b.Loop() {
-				w = 0
-				if err := writeDump(&w, format, users); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.SetBytes(int64(w))
-		})
-	}
-}
-
-// countingWriter discards what it is given and counts the bytes.
-type countingWriter int64
-
-func (w *countingWriter) Write(p []byte) (int, error) {
-	*w += countingWriter(len(p))
-	return len(p), nil
 }

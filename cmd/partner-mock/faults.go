@@ -5,7 +5,6 @@ import (
 	"io"
 
 	"github.com/cryptofi/partner-mock/mock/app"
-	"github.com/cryptofi/partner-mock/mock/faults"
 )
 
 // faultFlags are serve's failure-rehearsal flags: Prefer controls are on unless --strict, and
@@ -20,22 +19,10 @@ type faultFlags struct {
 
 // apply checks the flags and puts them into cfg. Every problem is a usage error (exit 2).
 func (f faultFlags) apply(cfg *app.Config) error {
-	var c faults.Chaos
-	var err error
-	if c.Latency, err = faults.ParseLatency(f.Latency); err != nil {
+	cfg.Strict = f.Strict
+	if err := app.ParseChaos(cfg, f.Latency, f.ErrorRate, f.RateLimit, f.ChaosSeed); err != nil {
 		return usageError{err}
 	}
-	if c.ErrorRate, err = faults.ParseErrorRate(f.ErrorRate); err != nil {
-		return usageError{err}
-	}
-	if c.RateLimit, err = faults.ParseRate(f.RateLimit); err != nil {
-		return usageError{err}
-	}
-	c.Seed = f.ChaosSeed
-	if f.Strict && c.Active() {
-		return usageError{fmt.Errorf("--strict serves a pure replica of the live API: drop --strict, or drop --latency, --error-rate and --rate-limit")}
-	}
-	cfg.Strict, cfg.Chaos = f.Strict, c
 	return nil
 }
 

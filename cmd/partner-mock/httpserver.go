@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/cryptofi/partner-mock/mock/faults"
+	"github.com/cryptofi/partner-mock/mock/app"
 )
 
 // The server's limits. They bound what a slow or hostile client can hold: a connection that
@@ -21,7 +21,7 @@ const (
 	readTimeout = 30 * time.Second
 	// writeTimeout bounds an answer, and must outlast the longest one the mock delays on
 	// purpose (Prefer delay plus --latency) with room to send it.
-	writeTimeout = faults.MaxDelay + faults.MaxLatency + 30*time.Second
+	writeTimeout = app.MaxResponseDelay + 30*time.Second
 	// idleTimeout closes keep-alive connections nobody uses.
 	idleTimeout = 120 * time.Second
 	// maxHeaderBytes bounds the request line and headers together (uvicorn's own limit is

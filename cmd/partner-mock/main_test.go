@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cryptofi/partner-mock/mock/gen"
+	"github.com/cryptofi/partner-mock/mock/app"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server goroutine to write while the test reads.
@@ -63,7 +63,7 @@ func TestServeStartsAndPrintsTheBanner(t *testing.T) {
 	base, stdout, stderr := startServe(t)
 	out := stdout.String()
 	assert.Contains(t, out, base+"/v1/users/")
-	assert.Contains(t, out, "generator "+gen.Version)
+	assert.Contains(t, out, "generator "+app.GeneratorVersion)
 	assert.Regexp(t, `Demo Credit Union\s+key demo-key\s+1000 users`, out)
 	assert.Regexp(t, `Demo Savings Bank\s+key demo-key-2\s+250 users`, out)
 	assert.Contains(t, out, "curl -H 'x-api-key: demo-key' '"+base+"/v1/users/?per_page=2'")
@@ -113,6 +113,6 @@ func TestUsageErrors(t *testing.T) {
 func TestVersion(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	require.Equal(t, 0, run(context.Background(), []string{"version"}, &stdout, &stderr, nil))
-	assert.Contains(t, stdout.String(), "generator "+gen.Version)
+	assert.Contains(t, stdout.String(), "generator "+app.GeneratorVersion)
 	assert.Contains(t, stdout.String(), "spec Partner api 0.1.0")
 }

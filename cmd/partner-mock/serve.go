@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/cryptofi/partner-mock/mock/app"
-	"github.com/cryptofi/partner-mock/mock/gen"
 	"github.com/cryptofi/partner-mock/spec"
 )
 
@@ -75,7 +74,7 @@ func (c *serveCmd) Run(e *env) error {
 
 func printBanner(w io.Writer, addr string, a *app.App) {
 	base := "http://" + addr + a.Spec.BasePath
-	fmt.Fprintf(w, "partner-mock %s (generator %s) serving %s\n", version, gen.Version, base+spec.ListPath)
+	fmt.Fprintf(w, "partner-mock %s (generator %s) serving %s\n", version, app.GeneratorVersion, base+spec.ListPath)
 	fmt.Fprintf(w, "reference: http://%s/docs   OpenAPI document: http://%s/openapi.json\n", addr, addr)
 	var firstKey string
 	for _, t := range a.Tenants.Tenants() {

@@ -3,7 +3,7 @@ package main
 import (
 	"fmt"
 
-	"github.com/cryptofi/partner-mock/mock/gen"
+	"github.com/cryptofi/partner-mock/mock/app"
 	"github.com/cryptofi/partner-mock/spec"
 )
 
@@ -16,6 +16,6 @@ func (versionCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "partner-mock %s\ngenerator %s\nspec %s %s\n", version, gen.Version, s.Doc.Info.Title, s.Doc.Info.Version)
+	fmt.Fprintf(e.stdout, "partner-mock %s\ngenerator %s\nspec %s %s\n", version, app.GeneratorVersion, s.Doc.Info.Title, s.Doc.Info.Version)
 	return nil
 }

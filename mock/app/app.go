@@ -9,9 +9,9 @@ import (
 	"net/http"
 
 	"github.com/cryptofi/partner-mock/fixtures"
-	"github.com/cryptofi/partner-mock/mock/faults"
-	"github.com/cryptofi/partner-mock/mock/httpapi"
-	"github.com/cryptofi/partner-mock/mock/tenant"
+	"github.com/cryptofi/partner-mock/mock/internal/faults"
+	"github.com/cryptofi/partner-mock/mock/internal/httpapi"
+	"github.com/cryptofi/partner-mock/mock/internal/tenant"
 	"github.com/cryptofi/partner-mock/spec"
 )
 

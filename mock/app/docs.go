@@ -6,11 +6,11 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/cryptofi/partner-mock/mock/domain"
-	"github.com/cryptofi/partner-mock/mock/engine"
-	"github.com/cryptofi/partner-mock/mock/refdocs"
-	"github.com/cryptofi/partner-mock/mock/render"
-	"github.com/cryptofi/partner-mock/mock/tenant"
+	"github.com/cryptofi/partner-mock/mock/internal/domain"
+	"github.com/cryptofi/partner-mock/mock/internal/engine"
+	"github.com/cryptofi/partner-mock/mock/internal/refdocs"
+	"github.com/cryptofi/partner-mock/mock/internal/render"
+	"github.com/cryptofi/partner-mock/mock/internal/tenant"
 	"github.com/cryptofi/partner-mock/spec"
 )
 

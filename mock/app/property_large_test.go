@@ -15,8 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cryptofi/partner-mock/mock/app"
-	"github.com/cryptofi/partner-mock/mock/domain"
-	"github.com/cryptofi/partner-mock/mock/tenant"
+	"github.com/cryptofi/partner-mock/mock/internal/domain"
+	"github.com/cryptofi/partner-mock/mock/internal/tenant"
 )
 
 // largeUsers is the population of TestPropertiesOnAMillionUsers: the size the engine's fast

@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cryptofi/partner-mock/mock/app"
-	"github.com/cryptofi/partner-mock/mock/domain"
+	"github.com/cryptofi/partner-mock/mock/internal/domain"
 )
 
 type account struct {

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cryptofi/partner-mock/mock/tenant"
+	"github.com/cryptofi/partner-mock/mock/internal/tenant"
 )
 
 // BenchmarkReadyFiveTenantsOf100k measures how long the mock takes to be ready to serve five

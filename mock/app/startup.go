@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/cryptofi/partner-mock/mock/domain"
-	"github.com/cryptofi/partner-mock/mock/params"
-	"github.com/cryptofi/partner-mock/mock/tenant"
+	"github.com/cryptofi/partner-mock/mock/internal/domain"
+	"github.com/cryptofi/partner-mock/mock/internal/params"
+	"github.com/cryptofi/partner-mock/mock/internal/tenant"
 	"github.com/cryptofi/partner-mock/spec"
 )
 

@@ -1,0 +1,367 @@
+package gen
+
+import (
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cryptofi/partner-mock/mock/internal/domain"
+)
+
+func TestGenerateIsDeterministic(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(p *Params)
+	}{
+		{name: "sequence ids", edit: func(p *Params) {}},
+		{name: "hashed ids", edit: func(p *Params) { p.IDFormat = "CIF-########" }},
+		{name: "reserved ids", edit: func(p *Params) {
+			p.Reserved = map[string]bool{"member-000001": true, "member-004097": true, "member-001": true}
+		}},
+		{name: "seed zero", edit: func(p *Params) { p.Seed = 0 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// Several chunks, the last one partial.
+			p := testParams(3*chunkSize + 123)
+			tt.edit(&p)
+			first, err := Generate(p)
+			require.NoError(t, err)
+			second, err := Generate(p)
+			require.NoError(t, err)
+			require.Equal(t, first, second)
+		})
+	}
+}
+
+func TestGenerateDoesNotDependOnGOMAXPROCS(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, format := range []string{DefaultIDFormat, "CIF-########"} {
+		t.Run(format, func(t *testing.T) {
+			p := testParams(5*chunkSize + 7)
+			p.IDFormat = format
+			var want []domain.User
+			for _, procs := range []int{1, 2, 3, 8} {
+				runtime.GOMAXPROCS(procs)
+				got, err := Generate(p)
+				require.NoError(t, err)
+				if want == nil {
+					want = got
+					continue
+				}
+				require.Equal(t, want, got, "GOMAXPROCS=%d", procs)
+			}
+		})
+	}
+}
+
+func TestDifferentSeedsGiveDifferentPopulations(t *testing.T) {
+	a, b := testParams(1000), testParams(1000)
+	b.Seed = a.Seed + 1
+	ua, err := Generate(a)
+	require.NoError(t, err)
+	ub, err := Generate(b)
+	require.NoError(t, err)
+
+	same := 0
+	for i := range ua {
+		if ua[i].CreatedAt == ub[i].CreatedAt {
+			same++
+		}
+	}
+	assert.Less(t, same, 10, "created_at should differ for almost every user")
+	assert.NotEqual(t, ua, ub)
+}
+
+func TestGenerateWithZeroUsersReturnsAnEmptyPopulation(t *testing.T) {
+	users, err := Generate(testParams(0))
+	require.NoError(t, err)
+	assert.Empty(t, users)
+}
+
+func TestEveryPopulationKeepsTheInvariants(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(p *Params)
+	}{
+		{name: "default tenant", edit: func(p *Params) {}},
+		{name: "hashed ids and reserved ids", edit: func(p *Params) {
+			p.IDFormat = "CIF######"
+			p.Reserved = map[string]bool{"CIF000001": true, "member-000002": true}
+		}},
+		{name: "extra product and status", edit: func(p *Params) {
+			p.Products = append(slices.Clone(specProducts), "margin", "savings")
+			p.Statuses = append(slices.Clone(specStatuses), "under_review")
+		}},
+		{name: "one-hour window: approvals often land after as_of", edit: func(p *Params) {
+			p.Window = time.Hour
+		}},
+		{name: "one-hour window without a pending status", edit: func(p *Params) {
+			p.Window = time.Hour
+			p.Statuses = []domain.KycStatus{"approved", "rejected"}
+		}},
+		{name: "one-second window", edit: func(p *Params) { p.Window = time.Second }},
+		{name: "fractional as_of and window", edit: func(p *Params) {
+			p.AsOf = testAsOf.Add(300 * time.Millisecond)
+			p.Window = 36*time.Hour + 700*time.Millisecond
+		}},
+		{name: "only approved", edit: func(p *Params) { p.Statuses = []domain.KycStatus{"approved"} }},
+		{name: "one product, unknown to the generator", edit: func(p *Params) {
+			p.Products = []domain.Product{"gold"}
+		}},
+		{name: "window starting at the Unix epoch", edit: func(p *Params) {
+			p.AsOf = time.Unix(3600, 0)
+			p.Window = time.Hour
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := testParams(20_000)
+			tt.edit(&p)
+			users, err := Generate(p)
+			require.NoError(t, err)
+			require.Empty(t, invariantProblems(p, users))
+		})
+	}
+}
+
+func TestShortWindowsTurnLateApprovalsPending(t *testing.T) {
+	p := testParams(20_000)
+	p.Window = time.Hour
+	users, err := Generate(p)
+	require.NoError(t, err)
+	var approved, accounts int
+	for _, u := range users {
+		for _, a := range u.Accounts {
+			accounts++
+			if a.Status == domain.StatusApproved {
+				approved++
+			}
+		}
+	}
+	// Only the minutes-long automated checks can pass within an hour.
+	share := float64(approved) / float64(accounts)
+	assert.Greater(t, share, 0.05)
+	assert.Less(t, share, 0.40)
+}
+
+func TestUnknownEnumValuesAreGenerated(t *testing.T) {
+	p := testParams(20_000)
+	p.Products = append(slices.Clone(specProducts), "margin")
+	p.Statuses = append(slices.Clone(specStatuses), "under_review")
+	users, err := Generate(p)
+	require.NoError(t, err)
+
+	products := map[domain.Product]int{}
+	statuses := map[domain.KycStatus]int{}
+	accounts := 0
+	for _, u := range users {
+		for _, a := range u.Accounts {
+			products[a.Product]++
+			statuses[a.Status]++
+			accounts++
+		}
+	}
+	for _, p := range p.Products {
+		assert.Positive(t, products[p], "product %s", p)
+	}
+	for _, s := range p.Statuses {
+		assert.Positive(t, statuses[s], "status %s", s)
+	}
+	// Modest, not dominant: unknown values get default weights below the common known ones.
+	assert.InDelta(t, 0.03, float64(statuses["under_review"])/float64(accounts), 0.01)
+	assert.Less(t, products["margin"], products["roth_ira"])
+}
+
+func TestSequenceIDsAreDenseAndSkipReservedOnes(t *testing.T) {
+	p := testParams(2*chunkSize + 10)
+	p.Reserved = map[string]bool{
+		"member-000001": true, // the very first candidate
+		"member-004097": true, // the first candidate of the second chunk, before the skip
+		"member-004099": true,
+		"member-001":    true, // the docs' example: padded differently, so no candidate
+		"member-1":      true,
+		"someone-else":  true,
+		"member-000050": false, // false entries reserve nothing
+	}
+	users, err := Generate(p)
+	require.NoError(t, err)
+	require.Empty(t, invariantProblems(p, users))
+
+	var want []string
+	for n := 1; len(want) < p.Users; n++ {
+		id := fmt.Sprintf("member-%06d", n)
+		if !p.Reserved[id] {
+			want = append(want, id)
+		}
+	}
+	got := ids(users)
+	slices.Sort(got)
+	assert.Equal(t, want, got)
+}
+
+func TestSequenceIDsFollowSignUpOrder(t *testing.T) {
+	p := testParams(3 * chunkSize)
+	users, err := Generate(p)
+	require.NoError(t, err)
+	slices.SortStableFunc(users, func(a, b domain.User) int {
+		if a.CreatedAt != b.CreatedAt {
+			return int(a.CreatedAt/1e6 - b.CreatedAt/1e6)
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	for i, u := range users {
+		require.Equal(t, fmt.Sprintf("member-%06d", i+1), u.ID, "the %d-th user to sign up", i+1)
+	}
+}
+
+func TestSequenceIDsGrowPastTheirPadding(t *testing.T) {
+	p := testParams(1200)
+	p.IDFormat = "m{n:03d}"
+	users, err := Generate(p)
+	require.NoError(t, err)
+	got := ids(users)
+	assert.Contains(t, got, "m001")
+	assert.Contains(t, got, "m999")
+	assert.Contains(t, got, "m1000")
+	assert.Contains(t, got, "m1200")
+}
+
+func TestHashedIDsAreUniqueAndSkipReservedOnes(t *testing.T) {
+	p := testParams(2*chunkSize + 10)
+	p.IDFormat = "CIF-#######-X"
+	unreserved, err := Generate(p)
+	require.NoError(t, err)
+
+	// Reserve ids that the unreserved population hands out, at chunk boundaries too.
+	positions := []int{0, 1, chunkSize - 1, chunkSize, 2 * chunkSize}
+	p.Reserved = map[string]bool{}
+	for _, i := range positions {
+		p.Reserved[unreserved[i].ID] = true
+	}
+	users, err := Generate(p)
+	require.NoError(t, err)
+	require.Empty(t, invariantProblems(p, users))
+
+	// Every id not reserved keeps coming in the same order; the ones after a reserved id move up.
+	var want []string
+	for _, id := range ids(unreserved) {
+		if !p.Reserved[id] {
+			want = append(want, id)
+		}
+	}
+	assert.Equal(t, want, ids(users)[:len(want)])
+	for _, id := range ids(users) {
+		assert.Regexp(t, `^CIF-\d{7}-X$`, id)
+	}
+}
+
+func TestTemplatesUpToTheirCapacity(t *testing.T) {
+	tests := []struct {
+		name     string
+		format   string
+		users    int
+		reserved []string
+		wantErr  string
+	}{
+		{name: "one digit holds ten ids", format: "a#", users: 10},
+		{name: "one digit cannot hold eleven", format: "a#", users: 11,
+			wantErr: `id_format: "a#" holds only 10 distinct ids (0 of them reserved), too few for 11 users`},
+		{name: "a reserved id takes a slot", format: "a#", users: 10, reserved: []string{"a3"},
+			wantErr: `id_format: "a#" holds only 10 distinct ids (1 of them reserved), too few for 10 users`},
+		{name: "reserved ids the template cannot produce take none", format: "a#", users: 10,
+			reserved: []string{"b3", "a33", "a"}},
+		{name: "nine ids besides a reserved one", format: "a#", users: 9, reserved: []string{"a3"}},
+		{name: "a literal template holds one id", format: "admin", users: 1},
+		{name: "a literal template cannot hold two", format: "admin", users: 2,
+			wantErr: `id_format: "admin" holds only 1 distinct ids (0 of them reserved), too few for 2 users`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := testParams(tt.users)
+			p.IDFormat = tt.format
+			p.Reserved = map[string]bool{}
+			for _, id := range tt.reserved {
+				p.Reserved[id] = true
+			}
+			users, err := Generate(p)
+			if tt.wantErr != "" {
+				require.EqualError(t, err, tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			require.Empty(t, invariantProblems(p, users))
+		})
+	}
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name    string
+		edit    func(p *Params)
+		wantErr string
+	}{
+		{name: "valid", edit: func(p *Params) {}},
+		{name: "zero users", edit: func(p *Params) { p.Users = 0 }},
+		{name: "most users", edit: func(p *Params) { p.Users = MaxUsers }},
+		{name: "negative users", edit: func(p *Params) { p.Users = -1 },
+			wantErr: "users: must be between 0 and 10000000, got -1"},
+		{name: "too many users", edit: func(p *Params) { p.Users = MaxUsers + 1 },
+			wantErr: "users: must be between 0 and 10000000, got 10000001"},
+		{name: "no as_of", edit: func(p *Params) { p.AsOf = time.Time{} },
+			wantErr: "as_of: must be set: it ends the created_at window, and the generator never reads the clock"},
+		{name: "as_of after year 9999", edit: func(p *Params) { p.AsOf = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) },
+			wantErr: "as_of: must be before year 10000, got 10000-01-01T00:00:00Z"},
+		{name: "negative window", edit: func(p *Params) { p.Window = -time.Hour },
+			wantErr: "window: must be positive (zero means 43830h0m0s), got -1h0m0s"},
+		{name: "window before 1970", edit: func(p *Params) { p.AsOf = time.Date(1971, 1, 1, 0, 0, 0, 0, time.UTC) },
+			wantErr: "window: 43830h0m0s before as_of starts at 1965-12-31T18:00:00Z, before 1970-01-01T00:00:00Z; shorten it or move as_of"},
+		{name: "window without a whole second", edit: func(p *Params) {
+			p.AsOf = testAsOf.Add(200 * time.Millisecond)
+			p.Window = 100 * time.Millisecond
+		}, wantErr: "window: 100ms before as_of holds no whole second"},
+		{name: "bad template", edit: func(p *Params) { p.IDFormat = "member-{id}" },
+			wantErr: `id_format: bad placeholder "{id}" at byte 7 of "member-{id}": want {n} or {n:0Wd} with 1 <= W <= 20 ({{ is a literal {)`},
+		{name: "template too small", edit: func(p *Params) { p.IDFormat = "CIF-###" },
+			wantErr: `id_format: "CIF-###" holds only 1000 distinct ids (0 of them reserved), too few for 5000 users`},
+		{name: "no products", edit: func(p *Params) { p.Products = nil },
+			wantErr: "products: must not be empty (it comes from the spec's enum)"},
+		{name: "repeated product", edit: func(p *Params) { p.Products = []domain.Product{"crypto", "robo", "crypto"} },
+			wantErr: `products: holds "crypto" twice`},
+		{name: "empty status", edit: func(p *Params) { p.Statuses = []domain.KycStatus{"approved", ""} },
+			wantErr: "statuses: must not hold an empty value"},
+		{name: "no statuses", edit: func(p *Params) { p.Statuses = []domain.KycStatus{} },
+			wantErr: "statuses: must not be empty (it comes from the spec's enum)"},
+		{name: "every problem at once", edit: func(p *Params) {
+			p.Users = -5
+			p.AsOf = time.Time{}
+			p.IDFormat = "}"
+			p.Products = nil
+			p.Statuses = nil
+		}, wantErr: "users: must be between 0 and 10000000, got -5\n" +
+			"as_of: must be set: it ends the created_at window, and the generator never reads the clock\n" +
+			`id_format: lone } at byte 0 of "}": write }} for a literal }` + "\n" +
+			"products: must not be empty (it comes from the spec's enum)\n" +
+			"statuses: must not be empty (it comes from the spec's enum)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := testParams(5000)
+			tt.edit(&p)
+			err := p.Validate()
+			if tt.wantErr == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.EqualError(t, err, tt.wantErr)
+			_, genErr := Generate(p)
+			require.EqualError(t, genErr, tt.wantErr, "Generate must refuse what Validate refuses")
+		})
+	}
+}

@@ -1,0 +1,150 @@
+// Package httpapi is the mock's HTTP layer: Gin routes, auth, and the FastAPI/Starlette
+// behaviour around them (307 slash redirects, 404 and 405 bodies). It is the only package that
+// imports Gin. Handlers stay thin: parse the request, ask the engine, render.
+package httpapi
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/cryptofi/partner-mock/mock/internal/faults"
+	"github.com/cryptofi/partner-mock/mock/internal/params"
+	"github.com/cryptofi/partner-mock/mock/internal/qs"
+	"github.com/cryptofi/partner-mock/mock/internal/refdocs"
+	"github.com/cryptofi/partner-mock/mock/internal/tenant"
+	"github.com/cryptofi/partner-mock/spec"
+)
+
+// Config holds the handler's optional settings. The zero value is valid.
+type Config struct {
+	// Logger receives one line per request. Nil discards them.
+	Logger *slog.Logger
+	// Docs is the reference page served at /docs. Nil renders the document alone, without
+	// keys or examples.
+	Docs *refdocs.Page
+	// Strict turns the Prefer controls off (Prefer headers are then ignored silently): the mock
+	// is a pure replica of the live API. False, the zero value, honours them. Strict cannot be
+	// combined with Chaos.
+	Strict bool
+	// Chaos is injected into every API request (latency, 503s, a per-key rate limit). The zero
+	// value injects nothing.
+	Chaos faults.Chaos
+}
+
+// Handler serves the Partner API for a set of tenants.
+type Handler struct {
+	engine   *gin.Engine
+	spec     *spec.Spec
+	parser   *params.Parser
+	tenants  *tenant.Registry
+	logger   *slog.Logger
+	patterns []pattern
+	docs     *refdocs.Page
+}
+
+// New builds the handler. s, parser and tenants are required.
+func New(s *spec.Spec, parser *params.Parser, tenants *tenant.Registry, cfg Config) (*Handler, error) {
+	if s == nil || parser == nil || tenants == nil {
+		return nil, fmt.Errorf("httpapi: spec, parser and tenants are required")
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	// Starlette, not Gin, decides what an unmatched path gets: turn Gin's own fixes off.
+	e.RedirectTrailingSlash = false
+	e.RedirectFixedPath = false
+	e.RemoveExtraSlash = false
+	e.HandleMethodNotAllowed = true
+	e.UseRawPath = false
+
+	h := &Handler{engine: e, spec: s, parser: parser, tenants: tenants, logger: logger}
+	e.Use(h.logRequests, recoverPanics(logger))
+	fl, err := newFaultLayer(cfg, tenants, logger)
+	if err != nil {
+		return nil, err
+	}
+
+	list := s.BasePath + spec.ListPath
+	detail := s.BasePath + ginPath(spec.DetailPath)
+	e.GET(list, fl.handle, h.auth(h.listUsers))
+	e.GET(detail, nonEmptyID, fl.handle, h.auth(h.userDetail))
+	e.GET("/healthz", h.healthz)
+	docPaths, err := h.registerDocs(e, cfg.Docs)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range append([]string{list, detail, "/healthz"}, docPaths...) {
+		h.patterns = append(h.patterns, compile(p))
+	}
+	e.NoRoute(h.noRoute)
+	e.NoMethod(func(c *gin.Context) { writeError(c, errMethodNotAllowed) })
+	return h, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.engine.ServeHTTP(w, r)
+}
+
+// nonEmptyID rejects "/v1/users//": Gin matches an empty path parameter, Starlette's
+// "{user_account_id}" does not, so the live API answers 404 before auth.
+func nonEmptyID(c *gin.Context) {
+	if c.Param("user_account_id") == "" {
+		writeError(c, errNotFound)
+	}
+}
+
+func (h *Handler) healthz(c *gin.Context) {
+	writeJSON(c, http.StatusOK, []byte(`{"status":"ok"}`))
+}
+
+// noRoute answers like Starlette's router: when the path with its trailing slash added (or
+// removed) matches a route, 307 to it, for any method and before auth; otherwise 404.
+func (h *Handler) noRoute(c *gin.Context) {
+	path := c.Request.URL.Path
+	if path != "/" {
+		alt := path + "/"
+		if strings.HasSuffix(path, "/") {
+			alt = strings.TrimRight(path, "/")
+		}
+		for _, p := range h.patterns {
+			if p.match(alt) {
+				scheme := "http"
+				if c.Request.TLS != nil {
+					scheme = "https"
+				}
+				loc, ok := qs.RedirectLocation(scheme, c.Request.Host, alt, c.Request.URL.RawQuery)
+				if !ok {
+					// Starlette decodes the query strictly as UTF-8 to build the URL and fails.
+					writeInternalError(c)
+					return
+				}
+				c.Header("location", loc)
+				c.Status(http.StatusTemporaryRedirect)
+				c.Abort()
+				return
+			}
+		}
+	}
+	writeError(c, errNotFound)
+}
+
+func (h *Handler) logRequests(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	// The path only: keys travel in a header and never reach the log.
+	h.logger.Info("request",
+		"method", c.Request.Method,
+		"path", c.Request.URL.Path,
+		"status", c.Writer.Status(),
+		"duration", time.Since(start).Round(time.Microsecond).String())
+}
