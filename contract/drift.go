@@ -52,7 +52,7 @@ func Probes(s *spec.Spec) []Probe {
 		list("edge: every field wrong", "sort_key=zz&sort_order=zz&last_record_number=-2&per_page=1000&created_at_end=zz&created_at_start=zz&robo_kyc_status=zz&roth_ira_kyc_status=zz&securities_kyc_status=zz&crypto_kyc_status=zz&product=zz", CredPrimary),
 		list("edge: three errors in field order", "sort_order=x&per_page=0&product=y", CredPrimary),
 	}
-	for _, p := range s.ListParams {
+	for _, p := range readUserList(s).Params {
 		var values []string
 		switch p.Kind {
 		case spec.KindInteger:

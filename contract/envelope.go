@@ -20,7 +20,7 @@ var envelopeChecks = []Check{
 }
 
 func defaultOf(t *T, name string) string {
-	p, ok := t.run.spec.Param(name)
+	p, ok := t.run.users.Param(name)
 	if !ok || !p.HasDefault {
 		t.Skipf("the document gives %s no default", name)
 	}
@@ -67,7 +67,7 @@ func envelopePerPageEcho(t *T) {
 // perPageProbes are per_page values worth asking for: the document's bounds and one between.
 func perPageProbes(t *T) []int64 {
 	lo, hi := int64(1), int64(100)
-	if p, ok := t.run.spec.Param("per_page"); ok {
+	if p, ok := t.run.users.Param("per_page"); ok {
 		if p.Lower != nil {
 			lo = int64(p.Lower.Value)
 			if p.Lower.Exclusive {

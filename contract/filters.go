@@ -33,7 +33,7 @@ var filterChecks = []Check{
 
 func filtersProduct(t *T) {
 	var filters []url.Values
-	for _, prod := range t.run.spec.Products {
+	for _, prod := range t.run.users.products {
 		filters = append(filters, q("product", prod))
 	}
 	eachMatchOf(t, filters, t.Allowance(0.04), func(f url.Values, u *user) string {
@@ -47,8 +47,8 @@ func filtersProduct(t *T) {
 
 func filtersKycStatus(t *T) {
 	var filters []url.Values
-	for _, prod := range t.run.spec.Products {
-		for _, st := range t.run.spec.KycStatuses {
+	for _, prod := range t.run.users.products {
+		for _, st := range t.run.users.kycStatuses {
 			filters = append(filters, q(prod+"_kyc_status", st))
 		}
 	}
@@ -102,10 +102,10 @@ func eachMatchOf(t *T, filters []url.Values, extra int, bad func(url.Values, *us
 }
 
 func filtersKycPartition(t *T) {
-	for _, prod := range t.run.spec.Products {
+	for _, prod := range t.run.users.products {
 		ex, p := t.List(CredPrimary, q("product", prod, "per_page", "1"))
 		var sum int64
-		for _, st := range t.run.spec.KycStatuses {
+		for _, st := range t.run.users.kycStatuses {
 			_, sp := t.List(CredPrimary, q(prod+"_kyc_status", st, "per_page", "1"))
 			sum += sp.TotalRecords
 		}
@@ -116,7 +116,7 @@ func filtersKycPartition(t *T) {
 }
 
 func filtersAnd(t *T) {
-	prods, sts := t.run.spec.Products, t.run.spec.KycStatuses
+	prods, sts := t.run.users.products, t.run.users.kycStatuses
 	if len(prods) < 2 || len(sts) < 1 {
 		t.Skipf("the document lists fewer than two products")
 	}

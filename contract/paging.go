@@ -84,7 +84,7 @@ func pagingTail(t *T, filter url.Values, total, perPage int64) {
 func smallestProduct(t *T) (url.Values, int64) {
 	var best url.Values
 	var bestTotal int64 = -1
-	for _, prod := range t.run.spec.Products {
+	for _, prod := range t.run.users.products {
 		f := q("product", prod)
 		_, p := t.List(CredPrimary, with(f, "per_page", "1"))
 		if p.TotalRecords > 0 && (bestTotal < 0 || p.TotalRecords < bestTotal) {

@@ -12,7 +12,7 @@ func repeatSameAnswer(t *T) {
 	reqs := []Request{
 		{Path: "/users/", Query: "per_page=100", Cred: CredPrimary},
 		{Path: "/users/", Query: url.Values{"sort_key": {"user_account_id"}, "sort_order": {"asc"}, "per_page": {"50"}, "last_record_number": {"3"}}.Encode(), Cred: CredPrimary},
-		{Path: "/users/", Query: "product=" + t.run.spec.Products[0] + "&per_page=20", Cred: CredPrimary},
+		{Path: "/users/", Query: "product=" + t.run.users.products[0] + "&per_page=20", Cred: CredPrimary},
 		{Path: "/users/", Query: "per_page=0&sort_order=x", Cred: CredPrimary, OffSpec: true},
 		{Path: "/users/" + probeID + "/", Cred: CredPrimary},
 	}

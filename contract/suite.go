@@ -48,6 +48,7 @@ func Checks() []Check {
 type runner struct {
 	cfg    Config
 	spec   *spec.Spec
+	users  userList
 	client *client
 	redact redactor
 
@@ -80,7 +81,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, &ConfigError{Problems: []string{err.Error()}}
 	}
-	r := &runner{cfg: cfg, spec: cfg.Spec, client: c, redact: newRedactor(cfg.APIKey, cfg.APIKey2)}
+	r := &runner{cfg: cfg, spec: cfg.Spec, users: readUserList(cfg.Spec), client: c, redact: newRedactor(cfg.APIKey, cfg.APIKey2)}
 	start := time.Now()
 	if err := r.preflight(ctx); err != nil {
 		return nil, redactError(err, r.redact)

@@ -113,7 +113,7 @@ func jsonString(v any) string {
 
 func integerParams(t *T) []spec.Param {
 	var out []spec.Param
-	for _, p := range t.run.spec.ListParams {
+	for _, p := range t.run.users.Params {
 		if p.Kind == spec.KindInteger {
 			out = append(out, p)
 		}
@@ -172,7 +172,7 @@ func pydanticChoices(vals []string) string {
 }
 
 func validationEnum(t *T) {
-	for _, p := range t.run.spec.ListParams {
+	for _, p := range t.run.users.Params {
 		if p.Kind != spec.KindEnum || len(p.Enum) == 0 {
 			continue
 		}
@@ -188,7 +188,7 @@ func validationDatetime(t *T) {
 	// The message's tail is speedate's wording, which varies with the input; its head is
 	// pydantic's.
 	want := wantError{typ: "datetime_from_date_parsing", msgPrefix: "Input should be a valid datetime or date, "}
-	for _, p := range t.run.spec.ListParams {
+	for _, p := range t.run.users.Params {
 		if p.Kind != spec.KindDateTime {
 			continue
 		}
@@ -205,7 +205,7 @@ func validationSortKey(t *T) {
 func validationEveryError(t *T) {
 	var names []string
 	vals := url.Values{}
-	for _, p := range t.run.spec.ListParams {
+	for _, p := range t.run.users.Params {
 		switch p.Kind {
 		case spec.KindInteger, spec.KindEnum, spec.KindDateTime:
 			vals.Set(p.Name, "zz")
