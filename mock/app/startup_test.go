@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cryptofi/partner-mock/mock/internal/problem"
 	"github.com/cryptofi/partner-mock/spec"
 )
 
@@ -30,22 +31,22 @@ func TestNewReportsEveryProblemOfASuppliedDocument(t *testing.T) {
 	}{
 		{
 			"no user list path",
-			func(doc map[string]any) { delete(doc["paths"].(map[string]any), spec.ListPath) },
-			[]string{`no GET operation for the user list path "/users/"`},
+			func(doc map[string]any) { delete(doc["paths"].(map[string]any), "/users/") },
+			[]string{`no GET operation for the users list path "/users/"`},
 		},
 		{
 			"a product the pinned users need is gone, and an unknown filter",
 			func(doc map[string]any) {
 				schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
 				schemas["Product"].(map[string]any)["enum"] = []any{"crypto", "securities", "robo"}
-				list := doc["paths"].(map[string]any)[spec.ListPath].(map[string]any)["get"].(map[string]any)
+				list := doc["paths"].(map[string]any)["/users/"].(map[string]any)["get"].(map[string]any)
 				list["parameters"] = append(list["parameters"].([]any), map[string]any{
 					"name": "nickname", "in": "query", "schema": map[string]any{"type": "string"},
 				})
 			},
 			[]string{
 				`query parameter "nickname": the mock does not know how to apply this filter`,
-				`query parameter "roth_ira_kyc_status": "roth_ira" is not a value of the product enum`,
+				`query parameter "roth_ira_kyc_status": "roth_ira" is not one of the columns it could filter (crypto, securities, robo)`,
 				`accounts[3].product: "roth_ira"`,
 			},
 		},
@@ -61,15 +62,13 @@ func TestNewReportsEveryProblemOfASuppliedDocument(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := New(Config{SpecData: editedDocument(t, tt.edit), SpecSource: "partner.json"})
-			var serr *StartupError
-			require.True(t, errors.As(err, &serr), "a *StartupError, got %v", err)
-			assert.Equal(t, "partner.json", serr.Source)
-			joined := strings.Join(serr.Problems, "\n")
+			var pl *problem.List
+			require.True(t, errors.As(err, &pl), "a *problem.List, got %v", err)
 			for _, w := range tt.want {
-				assert.Contains(t, joined, w)
+				assert.Contains(t, err.Error(), w)
 			}
 			assert.True(t, strings.HasPrefix(err.Error(), "the mock cannot serve partner.json"), err.Error())
-			assert.Equal(t, len(serr.Problems), strings.Count(err.Error(), "\n  - "), "one line per problem")
+			assert.Equal(t, pl.Len(), strings.Count(err.Error(), "\n  - "), "one line per problem")
 		})
 	}
 }

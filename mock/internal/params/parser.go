@@ -95,9 +95,9 @@ func New(op *spec.Operation, rules []Rule, schema query.Schema) (*Parser, []stri
 	seen := map[string]string{}
 	for _, sp := range op.Params {
 		f := field{Param: sp, loc: []string{"query", sp.Name}}
-		rule, col, ok := find(rules, sp.Name, schema)
-		if !ok {
-			bad("query parameter %q: the mock does not know how to apply this filter", sp.Name)
+		rule, col, why := find(rules, sp.Name, schema)
+		if why != "" {
+			bad("query parameter %q: %s", sp.Name, why)
 			continue
 		}
 		f.role, f.column = rule.Role, col
@@ -147,14 +147,17 @@ func New(op *spec.Operation, rules []Rule, schema query.Schema) (*Parser, []stri
 }
 
 // find returns the rule for the parameter called name and, for a rule about a column, the
-// column's index.
-func find(rules []Rule, name string, schema query.Schema) (Rule, int, bool) {
+// column's index; or why there is none.
+func find(rules []Rule, name string, schema query.Schema) (Rule, int, string) {
+	why := "the mock does not know how to apply this filter"
 	for _, r := range rules {
 		if prefix, suffix, ok := strings.Cut(r.Name, "{column}"); ok {
 			if col, ok := strings.CutSuffix(name, suffix); ok && len(col) > len(prefix) && strings.HasPrefix(col, prefix) {
-				if i := schema.ColumnIndex(col[len(prefix):]); i >= 0 {
-					return r, i, true
+				col = col[len(prefix):]
+				if i := schema.ColumnIndex(col); i >= 0 {
+					return r, i, ""
 				}
+				why = fmt.Sprintf("%q is not one of the columns it could filter (%s)", col, columnNames(schema))
 			}
 			continue
 		}
@@ -165,10 +168,18 @@ func find(rules []Rule, name string, schema query.Schema) (Rule, int, bool) {
 					continue
 				}
 			}
-			return r, col, true
+			return r, col, ""
 		}
 	}
-	return Rule{}, -1, false
+	return Rule{}, -1, why
+}
+
+func columnNames(schema query.Schema) string {
+	names := make([]string, len(schema.Columns))
+	for i, c := range schema.Columns {
+		names[i] = c.Name
+	}
+	return strings.Join(names, ", ")
 }
 
 func (f *field) checkDefault() error {
