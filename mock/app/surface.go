@@ -94,13 +94,26 @@ func (o OneTenant) Use(cfg *Config) error {
 	return nil
 }
 
-// UseTenantsFile sets cfg's tenants from a config file; pinned files resolve relative to it.
+// UseTenantsFile sets cfg's tenants, and its clock when the file sets one, from a config file;
+// pinned files resolve relative to it.
 func UseTenantsFile(cfg *Config, path string) error {
 	c, read, err := tenant.LoadFile(path)
 	if err != nil {
 		return err
 	}
 	cfg.Tenants, cfg.ReadFile = c, read
+	if k := c.Clock; k != nil {
+		cfg.Clock = Clock{Live: k.Mode == "live"}
+		if k.Now != nil {
+			cfg.Clock.Now = *k.Now
+		}
+		if k.Start != nil {
+			cfg.Clock.Start = *k.Start
+		}
+		if k.Speed != nil {
+			cfg.Clock.Speed = *k.Speed
+		}
+	}
 	return nil
 }
 

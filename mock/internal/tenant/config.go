@@ -15,6 +15,8 @@ import (
 // Config is a tenants file.
 type Config struct {
 	Tenants []TenantConfig `yaml:"tenants"`
+	// Clock sets the mock's time; flags override it. Nil is frozen at each tenant's as_of.
+	Clock *ClockConfig `yaml:"clock"`
 
 	// Source names the file in messages ("my-tenants.yaml", "built-in tenants.yaml").
 	Source string `yaml:"-"`
@@ -52,6 +54,19 @@ type TenantConfig struct {
 	// OrdersPerUser is the mean number of orders a user has placed by as_of; nil means the
 	// generator's default (3).
 	OrdersPerUser *float64 `yaml:"orders_per_user"`
+}
+
+// ClockConfig is the config file's clock: the same settings as serve's clock flags.
+type ClockConfig struct {
+	// Mode is frozen (the default) or live.
+	Mode string `yaml:"mode"`
+	// Now is the instant the clock is frozen at, or starts from when live; nil is each tenant's
+	// as_of.
+	Now *time.Time `yaml:"now"`
+	// Start is the wall time a live clock starts at; nil is start-up.
+	Start *time.Time `yaml:"start"`
+	// Speed is mock seconds per wall second when live; nil is 1.
+	Speed *float64 `yaml:"speed"`
 }
 
 // DefaultFuture is the horizon of a tenant whose config does not set future: a year.

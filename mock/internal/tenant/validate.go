@@ -82,6 +82,17 @@ func (c *Config) Validate() error {
 				time.Unix(0, 0).Add(gen.DefaultWindow).UTC().Format(time.RFC3339), t.AsOf.UTC().Format(time.RFC3339))
 		}
 	}
+	if k := c.Clock; k != nil {
+		if k.Mode != "" && k.Mode != "frozen" && k.Mode != "live" {
+			bad("clock.mode", "%q: want frozen or live", k.Mode)
+		}
+		if k.Speed != nil && !(*k.Speed > 0 && *k.Speed <= 1e6) {
+			bad("clock.speed", "%v: want mock seconds per wall second, above 0 and at most 1000000 (86400 makes a day pass each second)", *k.Speed)
+		}
+		if k.Mode != "live" && (k.Start != nil || k.Speed != nil) {
+			bad("clock", "start and speed set a live clock: add mode: live, or remove them")
+		}
+	}
 	if len(problems) > 0 {
 		sortProblems(problems)
 		return fileError(c.source(), problems)
