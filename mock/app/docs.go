@@ -33,7 +33,7 @@ func referencePage(s *spec.Spec, source string, bound []*resource.Bound, tenants
 		t := tenants[0]
 		at := clk.Now(t.World.AsOf)
 		for i, b := range bound {
-			if err := addExamples(cfg.Examples, b, t, t.Collections[i], at); err != nil {
+			if err := addExamples(cfg.Examples, b, t, t.Collections[i].Now(), at); err != nil {
 				return nil, err
 			}
 		}
@@ -47,18 +47,18 @@ func referencePage(s *spec.Spec, source string, bound []*resource.Bound, tenants
 
 // countFuture returns the number of t's users who do not exist yet at the clock's time.
 func countFuture(t *tenant.Tenant, clk *clock.Clock) int {
-	users := t.Collections[0]
+	users := t.Collections[0].Now()
 	total, _ := users.Find(&query.Query{At: clk.Now(t.World.AsOf)}, nil)
-	return users.Table.Len() - total
+	return users.View().Source().Len() - total
 }
 
 // addExamples adds resource b's list and detail examples from tenant t at instant at.
-func addExamples(ex map[string]refdocs.Example, b *resource.Bound, t *tenant.Tenant, c *resource.Collection, at int64) error {
+func addExamples(ex map[string]refdocs.Example, b *resource.Bound, t *tenant.Tenant, c resource.Snapshot, at int64) error {
 	p, raw, ok := int32(0), "per_page=1", false
 	if e, is := b.Resource.(resource.Exampler); is {
 		p, raw, ok = e.Example(t.World)
 	}
-	if !ok || !c.Table.Match(p, &query.Query{At: at}) {
+	if !ok || !c.View().Match(p, &query.Query{At: at}) {
 		// The newest record, the first of the default list.
 		_, page := c.Find(&query.Query{At: at, Desc: true, Limit: 1}, nil)
 		if len(page) == 0 {
@@ -75,7 +75,7 @@ func addExamples(ex map[string]refdocs.Example, b *resource.Bound, t *tenant.Ten
 	list := c.AppendList(nil, page, render.Envelope{Total: total, LastRecordNumber: big.NewInt(0), Returned: len(page), PerPage: req.PerPage}, at)
 	ex[b.ListPath()] = refdocs.Example{Query: raw, Body: list}
 	if b.Detail != nil {
-		id := c.Table.Source().ID(p)
+		id := c.View().Source().ID(p)
 		ex[b.DetailPath()] = refdocs.Example{PathParams: map[string]string{b.Detail.PathParams[0]: url.PathEscape(id)}, Body: c.AppendItem(nil, p, at)}
 	}
 	return nil

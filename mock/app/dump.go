@@ -32,9 +32,9 @@ func (a *App) Dump(w io.Writer, name, resourceName, format string) error {
 	if i < 0 {
 		return fmt.Errorf("--resource %q: want one of %s", resourceName, strings.Join(a.ResourceNames(), ", "))
 	}
-	b, c := a.resources[i], t.Collections[i]
+	b, c := a.resources[i], t.Collections[i].Now()
 	at := a.clock.Now(t.World.AsOf)
-	_, order := c.Find(&query.Query{At: at, Limit: c.Table.Len()}, nil)
+	_, order := c.Find(&query.Query{At: at, Limit: c.View().Source().Len()}, nil)
 	d, dumper := b.Resource.(resource.Dumper)
 	item := func(buf []byte, p int32) []byte { return c.AppendItem(buf, p, at) }
 	if dumper {

@@ -195,7 +195,7 @@ func (a *App) FIs() []FI {
 		at := a.clock.Now(t.World.AsOf)
 		fi := FI{Name: t.Config.Name, FIName: t.Config.FIName, Keys: t.Config.APIKeys, Seed: t.Config.Seed, Now: time.UnixMicro(at).UTC()}
 		for _, c := range t.Collections {
-			n, _ := c.Find(&query.Query{At: at}, nil)
+			n, _ := c.Now().Find(&query.Query{At: at}, nil)
 			fi.Counts = append(fi.Counts, n)
 		}
 		out = append(out, fi)

@@ -9,11 +9,19 @@ import (
 // Find returns the number of records q keeps and appends the positions of the requested page,
 // in page order, to into. It allocates nothing on its common paths.
 func (t *Table) Find(q *query.Query, into []int32) (total int, page []int32) {
+	return t.base.Find(q, into)
+}
+
+// Find returns the number of records q keeps in the view and appends the positions of the
+// requested page, in page order, to into. Without changes it allocates nothing on its common
+// paths; with added records it merges them into the table's scan (view.go).
+func (v *View) Find(q *query.Query, into []int32) (total int, page []int32) {
+	t := v.t
 	page = into
 	switch {
 	case q.ID != nil:
 		// An exact id matches at most one record: skip the scan.
-		if p, ok := t.src.Position(*q.ID); ok && t.Match(p, q) {
+		if p, ok := v.src.Position(*q.ID); ok && v.Match(p, q) {
 			if q.Offset == 0 && q.Limit > 0 {
 				page = append(page, p)
 			}
@@ -21,7 +29,7 @@ func (t *Table) Find(q *query.Query, into []int32) (total int, page []int32) {
 		}
 		return 0, page
 	case len(q.Groups) > 0:
-		return t.findInGroup(q, page)
+		return v.findInGroup(q, page)
 	}
 	rk := t.ranking(q)
 	var setsBuf [8]bitmap
@@ -38,7 +46,7 @@ func (t *Table) Find(q *query.Query, into []int32) (total int, page []int32) {
 			continue
 		}
 		set, n, d, ok := t.condSet(rk, c, q.At)
-		if !ok || n == 0 {
+		if !ok || n == 0 && len(v.added) == 0 {
 			return 0, page
 		}
 		if d != nil {
@@ -52,6 +60,9 @@ func (t *Table) Find(q *query.Query, into []int32) (total int, page []int32) {
 			counts[j], counts[j-1] = counts[j-1], counts[j]
 		}
 	}
+	if alive := v.aliveIn(q); alive != nil {
+		sets = append(sets, alive)
+	}
 	a, b := t.timeRanks(q)
 	lo, hi := a, b
 	if rk.mask != nil {
@@ -63,6 +74,9 @@ func (t *Table) Find(q *query.Query, into []int32) (total int, page []int32) {
 			}
 			sets = append(sets, mask)
 		}
+	}
+	if len(v.added) > 0 {
+		return v.merge(q, rk, sets, lo, hi, page)
 	}
 	if len(sets) == 0 {
 		// No filter left but the rank range: the page is a slice of the ranking.
@@ -155,32 +169,42 @@ func (t *Table) rangeSet(rk *ranking, a, b int, existingOnly bool) (bitmap, func
 }
 
 // findInGroup answers a query that names a group: the group's records are few (the orders of
-// one user), so they are checked one by one.
-func (t *Table) findInGroup(q *query.Query, page []int32) (int, []int32) {
+// one user), so they are checked one by one, with the view's added records.
+func (v *View) findInGroup(q *query.Query, page []int32) (int, []int32) {
+	t := v.t
 	var ranks []int32
 	for _, g := range q.Groups {
 		if g.Key < 0 || g.Key >= len(t.groups) {
 			return 0, page
 		}
-		id, ok := t.src.GroupOf(g.Key, g.Value)
+		id, ok := v.src.GroupOf(g.Key, g.Value)
 		if !ok {
 			return 0, page
 		}
-		gi := &t.groups[g.Key]
-		list := gi.ranks[gi.start[id]:gi.start[id+1]]
+		var list []int32
+		if gi := &t.groups[g.Key]; int(id) < len(gi.start)-1 {
+			list = gi.ranks[gi.start[id]:gi.start[id+1]]
+		}
 		if ranks == nil || len(list) < len(ranks) {
 			ranks = list
 		}
 	}
-	rk := t.ranking(q)
 	var matched []int32
 	for _, r := range ranks {
-		if p := t.rankings[0].pos[r]; t.Match(p, q) {
+		if p := t.rankings[0].pos[r]; v.Match(p, q) {
 			matched = append(matched, p)
 		}
 	}
-	if rk != t.rankings[0] {
-		slices.SortFunc(matched, t.src.CompareID)
+	rk := t.ranking(q)
+	if len(v.added) > 0 {
+		for _, p := range v.added {
+			if v.Match(p, q) {
+				matched = append(matched, p)
+			}
+		}
+		slices.SortFunc(matched, func(a, b int32) int { return v.compare(rk, a, b) })
+	} else if rk != t.rankings[0] {
+		slices.SortFunc(matched, v.src.CompareID)
 	}
 	if q.Desc {
 		slices.Reverse(matched)

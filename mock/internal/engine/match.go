@@ -6,7 +6,13 @@ import "github.com/cryptofi/partner-mock/mock/internal/query"
 // its state at q.At. It is the single definition of a query's meaning; the Table's faster paths
 // must agree with it (the oracle tests check they do).
 func (t *Table) Match(p int32, q *query.Query) bool {
-	return match(t.src, p, q)
+	return t.base.Match(p, q)
+}
+
+// Match reports whether record p of the view is kept by q: Table.Match, for a record the view
+// has not removed.
+func (v *View) Match(p int32, q *query.Query) bool {
+	return !v.Removed(p) && match(v.src, p, q)
 }
 
 func match(src Source, p int32, q *query.Query) bool {

@@ -20,6 +20,8 @@ type Table struct {
 	events   []*events // per column
 	groups   []groupIndex
 	scratch  bitmapPool
+	// base is the table as built, without changes.
+	base *View
 }
 
 // ranking is the records in one order, with each column's bitmaps in that order.
@@ -31,6 +33,9 @@ type ranking struct {
 	// visible caches the mask of the most recent instant's existing records, the one every
 	// query of a frozen clock asks for.
 	visible atomic.Pointer[visibleMask]
+	// ranks maps a position to its rank, built on the first change of a view (rankOf).
+	ranks    []int32
+	rankOnce sync.Once
 }
 
 type visibleMask struct {
@@ -84,6 +89,7 @@ func New(schema Schema, src Source) (*Table, error) {
 	for g := range schema.Groups {
 		t.groups = append(t.groups, newGroupIndex(src, g, byTime))
 	}
+	t.base = &View{t: t, src: src}
 	return t, nil
 }
 

@@ -41,7 +41,7 @@ func (h *Handler) list(i int) tenantHandler {
 			writeError(c, &validationError{errs: errs})
 			return
 		}
-		coll := t.Collections[i]
+		coll := t.Collections[i].Now()
 		at := h.clock.Now(t.World.AsOf)
 		req.Query.At = at
 		var positions [128]int32
@@ -65,7 +65,7 @@ func (h *Handler) detail(i int) tenantHandler {
 	param := b.Detail.PathParams[0]
 	notFound := &notFoundError{detail: b.NotFound()}
 	return func(c *gin.Context, t *tenant.Tenant) {
-		coll := t.Collections[i]
+		coll := t.Collections[i].Now()
 		at := h.clock.Now(t.World.AsOf)
 		p, ok := coll.Lookup(c.Param(param), at)
 		if !ok {

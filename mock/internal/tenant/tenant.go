@@ -73,7 +73,7 @@ func Build(bound []*resource.Bound, vocab domain.Vocab, cfg *Config, read ReadFi
 // Warm prepares every collection's answers at instant at (Unix microseconds).
 func (t *Tenant) Warm(at int64) {
 	for _, c := range t.Collections {
-		c.Table.Warm(at)
+		c.Table().Warm(at)
 	}
 }
 
