@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"errors"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -51,6 +52,32 @@ func TestNewReportsEveryProblemOfASuppliedDocument(t *testing.T) {
 			},
 		},
 		{
+			"an orders list the mock cannot serve",
+			func(doc map[string]any) {
+				list := doc["paths"].(map[string]any)["/orders/"].(map[string]any)["get"].(map[string]any)
+				params := list["parameters"].([]any)
+				params[2].(map[string]any)["schema"] = map[string]any{"type": "integer"} // side
+				list["parameters"] = append(params, map[string]any{
+					"name": "venue", "in": "query", "schema": map[string]any{"type": "string"},
+				})
+				delete(doc["paths"].(map[string]any), "/orders/{order_id}/")
+			},
+			[]string{
+				`GET /orders/: query parameter "side": missing or not a string enum`,
+				`GET /orders/: query parameter "side": is a integer in the document, the mock needs a enum`,
+				`GET /orders/: query parameter "venue": the mock does not know how to apply this filter`,
+				`no GET operation for the orders detail path "/orders/{order_id}/" next to its list "/orders/"`,
+			},
+		},
+		{
+			"order states without pending",
+			func(doc map[string]any) {
+				schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
+				schemas["OrderStatus"].(map[string]any)["enum"] = []any{"completed", "failed"}
+			},
+			[]string{`GET /orders/: query parameter "status": enum has no "pending" state`},
+		},
+		{
 			"an empty KYC enum",
 			func(doc map[string]any) {
 				schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
@@ -70,6 +97,31 @@ func TestNewReportsEveryProblemOfASuppliedDocument(t *testing.T) {
 			assert.True(t, strings.HasPrefix(err.Error(), "the mock cannot serve partner.json"), err.Error())
 			assert.Equal(t, pl.Len(), strings.Count(err.Error(), "\n  - "), "one line per problem")
 		})
+	}
+}
+
+func TestANewOrderStateInASuppliedDocumentIsGeneratedAndFilterable(t *testing.T) {
+	doc := editedDocument(t, func(doc map[string]any) {
+		schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
+		schemas["OrderStatus"].(map[string]any)["enum"] = []any{"pending", "completed", "cancelled", "failed", "expired"}
+	})
+	a, err := New(Config{SpecData: doc, SpecSource: "partner.json"})
+	require.NoError(t, err)
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("GET", "/v1/orders/?status=expired&per_page=100", nil)
+	req.Header.Set("x-api-key", "demo-key")
+	a.Handler.ServeHTTP(rec, req)
+	require.Equal(t, 200, rec.Code, rec.Body.String())
+	var page struct {
+		Items []struct {
+			Status string `json:"status"`
+		} `json:"items"`
+		Total int `json:"total_records"`
+	}
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &page))
+	assert.Positive(t, page.Total, "some orders end expired")
+	for _, o := range page.Items {
+		assert.Equal(t, "expired", o.Status)
 	}
 }
 

@@ -42,26 +42,26 @@ type productOrders struct {
 // and settle within the session or the next day; retirement and robo accounts trade funds, are
 // mostly recurring deposits, and settle at the end of a business day.
 var knownProductOrders = map[domain.Product]productOrders{
-	"crypto": {activity: 15000, series: 600, median: 120 * 100, feeBP: 149,
+	"crypto": {activity: 15000, series: 200, median: 120 * 100, feeBP: 149,
 		symbols: []symbol{{"BTC", 4000, 9_500_000}, {"ETH", 2500, 340_000}, {"SOL", 1000, 18_000}, {"USDC", 800, 100},
 			{"DOGE", 500, 25}, {"ADA", 400, 70}, {"LINK", 400, 1_800}, {"AVAX", 400, 3_500}},
 		settle: []settleBand{{2, 30, 7000}, {30, 5 * minute, 2500}, {5 * minute, hour, 500}}},
-	"securities": {activity: 10000, series: 400, median: 450 * 100, feeBP: 0,
+	"securities": {activity: 10000, series: 100, median: 450 * 100, feeBP: 0,
 		symbols: []symbol{{"AAPL", 1500, 23_000}, {"MSFT", 1200, 42_000}, {"NVDA", 1500, 13_000}, {"AMZN", 1000, 19_000},
 			{"GOOGL", 800, 17_000}, {"TSLA", 1000, 25_000}, {"META", 700, 58_000}, {"SPY", 900, 57_000},
 			{"QQQ", 600, 49_000}, {"JPM", 400, 24_000}, {"KO", 400, 6_800}},
 		settle: []settleBand{{30, 10 * minute, 6000}, {10 * minute, 6 * hour, 3000}, {16 * hour, 40 * hour, 1000}}},
-	"roth_ira": {activity: 4000, series: 1500, median: 500 * 100, feeBP: 0,
+	"roth_ira": {activity: 4000, series: 500, median: 500 * 100, feeBP: 0,
 		symbols: []symbol{{"VTI", 3000, 28_000}, {"VOO", 2500, 52_000}, {"VXUS", 1500, 6_300}, {"BND", 1500, 7_300}, {"SCHD", 1500, 2_800}},
 		settle:  []settleBand{{20 * hour, 30 * hour, 7000}, {30 * hour, 72 * hour, 3000}}},
-	"robo": {activity: 3000, series: 2500, median: 300 * 100, feeBP: 25,
+	"robo": {activity: 3000, series: 800, median: 300 * 100, feeBP: 25,
 		symbols: []symbol{{"VTI", 3500, 28_000}, {"VEA", 2000, 5_200}, {"VWO", 1500, 4_600}, {"BND", 2000, 7_300}, {"VTIP", 1000, 4_900}},
 		settle:  []settleBand{{20 * hour, 30 * hour, 7000}, {30 * hour, 72 * hour, 3000}}},
 }
 
 // unknownProductOrders is how a product the spec lists but this package has no figures for
 // trades: modestly, in generic funds.
-var unknownProductOrders = productOrders{activity: 5000, series: 500, median: 250 * 100, feeBP: 50,
+var unknownProductOrders = productOrders{activity: 5000, series: 200, median: 250 * 100, feeBP: 50,
 	symbols: []symbol{{"FUNDA", 5000, 10_000}, {"FUNDB", 5000, 5_000}},
 	settle:  []settleBand{{minute, day, bp}}}
 
@@ -91,8 +91,9 @@ var activityMix = []struct {
 const (
 	weeklyShare = 3000 // the rest are monthly
 	// stopShare is the share of series that stop after minRuns to maxRuns buys; the others run
-	// to the horizon.
-	stopShare       = 4000
+	// to the horizon. Together with the series chances above, recurring buys are about a fifth
+	// of the orders a tenant has placed by AsOf, one-off orders the rest.
+	stopShare       = 8500
 	minRuns         = 3
 	maxRuns         = 24
 	seriesMaxDelay  = 28 * day // a series starts up to this long after the account's approval

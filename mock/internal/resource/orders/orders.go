@@ -78,8 +78,13 @@ func (orders) Bind(op *spec.Operation, v *domain.Vocab) (query.Schema, []params.
 	if products != nil && !slices.Equal(products, users) {
 		problems = append(problems, fmt.Sprintf("query parameter %q: its products %v differ from the users' %v; orders are placed on the users' accounts", "product", products, users))
 	}
-	if statuses != nil && !slices.Contains(statuses, string(domain.OrderCompleted)) {
-		problems = append(problems, fmt.Sprintf("query parameter %q: enum has no %q state; most generated orders settle in it", "status", domain.OrderCompleted))
+	for _, need := range []struct {
+		state domain.OrderStatus
+		why   string
+	}{{domain.OrderPending, "every order waits in it until it settles"}, {domain.OrderCompleted, "most orders settle in it"}} {
+		if statuses != nil && !slices.Contains(statuses, string(need.state)) {
+			problems = append(problems, fmt.Sprintf("query parameter %q: enum has no %q state; %s", "status", need.state, need.why))
+		}
 	}
 	for _, s := range sides {
 		v.OrderSides = append(v.OrderSides, domain.OrderSide(s))
