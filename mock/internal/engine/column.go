@@ -14,8 +14,11 @@ type events struct {
 }
 
 // epoch returns the number of the column's changes that have happened at instant at.
-func (e *events) epoch(at int64) int {
-	n, _ := slices.BinarySearchFunc(e.at, at, func(x, t int64) int {
+func (e *events) epoch(at int64) int { return countUpTo(e.at, at) }
+
+// countUpTo returns the number of instants of sorted that are at or before at.
+func countUpTo(sorted []int64, at int64) int {
+	n, _ := slices.BinarySearchFunc(sorted, at, func(x, t int64) int {
 		if x <= t {
 			return -1
 		}

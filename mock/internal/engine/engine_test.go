@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
 	"hash/maphash"
 	"math/rand/v2"
@@ -99,19 +100,24 @@ func randomSource(n int, seed uint64) *testSource {
 
 // oracle answers q by brute force: match everything, sort with an explicit comparator, slice.
 func oracle(s *testSource, q *query.Query) (int, []int32) {
+	return bruteForce(s, func(int32) bool { return true }, q)
+}
+
+// bruteForce answers q over the records of src that exist says exist, by brute force.
+func bruteForce(src Source, exist func(int32) bool, q *query.Query) (int, []int32) {
 	var matched []int32
-	for i := range int32(len(s.recs)) {
-		if match(s, i, q) {
+	for i := range int32(src.Len()) {
+		if exist(i) && match(src, i, q) {
 			matched = append(matched, i)
 		}
 	}
 	slices.SortFunc(matched, func(a, b int32) int {
 		c := 0
 		if q.Ranking == 0 {
-			c = int(s.recs[a].time - s.recs[b].time)
+			c = cmp.Compare(src.Time(a), src.Time(b))
 		}
 		if c == 0 {
-			c = s.CompareID(a, b)
+			c = src.CompareID(a, b)
 		}
 		if q.Desc {
 			c = -c

@@ -142,15 +142,7 @@ func (t *Table) timeRanks(q *query.Query) (a, b int) {
 
 // existing returns the number of records that exist at instant at: those whose time key is at
 // or before it.
-func (t *Table) existing(at int64) int {
-	n, _ := slices.BinarySearchFunc(t.times, at, func(x, at int64) int {
-		if x <= at {
-			return -1
-		}
-		return 1
-	})
-	return n
-}
+func (t *Table) existing(at int64) int { return countUpTo(t.times, at) }
 
 // rangeSet returns rk's ranks of time ranks [a, b). The set of existing records at the latest
 // instant asked (a range from 0, no time filter) is cached: a frozen clock asks for it again

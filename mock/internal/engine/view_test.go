@@ -80,14 +80,14 @@ func TestViewsAgreeWithBruteForce(t *testing.T) {
 				next := &viewSource{testSource: &testSource{recs: slices.Clone(src.recs), groups: base.groups}, current: maps(src.current)}
 				v = v.Change(next, removed, added)
 				src = next
-				oracleSrc := &liveSource{viewSource: next, live: live}
+
 				for range 40 {
 					q := randomQuery(r, &testSource{recs: next.recs, groups: base.groups}, r.Int64N(3*span)-span/2)
 					if q.ID != nil && r.IntN(2) == 0 {
 						id := next.recs[r.IntN(len(next.recs))].id
 						q.ID = &id
 					}
-					wantTotal, wantPage := oracleOver(oracleSrc, &q)
+					wantTotal, wantPage := bruteForce(next, func(p int32) bool { return live[p] }, &q)
 					total, page := v.Find(&q, nil)
 					require.Equal(t, wantTotal, total, "step %d query %+v", step, q)
 					require.Equal(t, wantPage, page, "step %d query %+v", step, q)
@@ -107,38 +107,4 @@ func maps(m map[string]int32) map[string]int32 {
 		out[k] = v
 	}
 	return out
-}
-
-// liveSource is the oracle's view of the records: only the live ones exist.
-type liveSource struct {
-	*viewSource
-	live map[int32]bool
-}
-
-// oracleOver answers q by brute force over the live records of s.
-func oracleOver(s *liveSource, q *query.Query) (int, []int32) {
-	var matched []int32
-	for i := range int32(len(s.recs)) {
-		if s.live[i] && match(s.viewSource, i, q) {
-			matched = append(matched, i)
-		}
-	}
-	slices.SortFunc(matched, func(a, b int32) int {
-		c := 0
-		if q.Ranking == 0 {
-			c = int(s.recs[a].time - s.recs[b].time)
-		}
-		if c == 0 {
-			c = s.CompareID(a, b)
-		}
-		if q.Desc {
-			c = -c
-		}
-		return c
-	})
-	var page []int32
-	if q.Offset < int64(len(matched)) && q.Limit > 0 {
-		page = matched[q.Offset:min(int64(len(matched)), q.Offset+int64(q.Limit))]
-	}
-	return len(matched), page
 }

@@ -302,20 +302,25 @@ func chunkBounds(c, users int) (lo, hi int) {
 	return lo, min(lo+chunkSize, users)
 }
 
-// runChunks calls do for every chunk, on GOMAXPROCS workers. Each chunk's output depends only on
-// its index, so the order in which workers take chunks does not show.
+// runChunks calls do for every chunk, on GOMAXPROCS workers, each with its own scratch space.
 func runChunks(pl *plan, chunks int, do func(w *worker, c int)) {
+	forEachChunk(chunks, func() func(c int) {
+		w := newWorker(pl)
+		return func(c int) { do(w, c) }
+	})
+}
+
+// forEachChunk runs chunks 0..chunks-1 on GOMAXPROCS goroutines, each calling worker once for
+// the function it runs its chunks with. Each chunk's output depends only on its index, so the
+// order in which goroutines take chunks does not show.
+func forEachChunk(chunks int, worker func() func(c int)) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), chunks) {
 		wg.Go(func() {
-			w := newWorker(pl)
-			for {
-				c := int(next.Add(1) - 1)
-				if c >= chunks {
-					return
-				}
-				do(w, c)
+			do := worker()
+			for c := int(next.Add(1) - 1); c < chunks; c = int(next.Add(1) - 1) {
+				do(c)
 			}
 		})
 	}

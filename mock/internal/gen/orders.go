@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"math/bits"
 	"math/rand/v2"
-	"runtime"
 	"slices"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -54,17 +52,21 @@ func GenerateOrders(p OrderParams) (domain.OrderBook, error) {
 	// Pass one: the activity of every account and the recurring buys before AsOf, which fix the
 	// scale. Pass two replays the same draws and places the orders.
 	var weight, recurring atomic.Uint64
-	runOrderChunks(chunks, func(c int) {
-		lo, hi := chunkBounds(c, len(p.Users))
-		w, r := pl.planChunk(p.Users[lo:hi], c)
-		weight.Add(w)
-		recurring.Add(r)
+	forEachChunk(chunks, func() func(int) {
+		return func(c int) {
+			lo, hi := chunkBounds(c, len(p.Users))
+			w, r := pl.planChunk(p.Users[lo:hi], c)
+			weight.Add(w)
+			recurring.Add(r)
+		}
 	})
 	pl.scale(p, weight.Load(), recurring.Load())
 	parts := make([]chunkOrders, chunks)
-	runOrderChunks(chunks, func(c int) {
-		lo, hi := chunkBounds(c, len(p.Users))
-		parts[c] = pl.placeChunk(p.Users[lo:hi], int32(lo), c)
+	forEachChunk(chunks, func() func(int) {
+		return func(c int) {
+			lo, hi := chunkBounds(c, len(p.Users))
+			parts[c] = pl.placeChunk(p.Users[lo:hi], int32(lo), c)
+		}
 	})
 	book := domain.OrderBook{Vocab: domain.OrderVocab{Products: p.Products, Sides: p.Sides, Statuses: p.Statuses, Symbols: pl.symbols}}
 	n, s := 0, 0
@@ -390,19 +392,4 @@ func (pl *orderPlan) uuid(r rng) domain.UUID {
 func (pl *orderPlan) chunkRng(c int, stream uint64) rng {
 	s1 := mix64(mix64(pl.seed^seedOrders^stream) + uint64(c))
 	return rng{gofakeit.NewFaker(rand.NewPCG(s1, mix64(s1)), false)}
-}
-
-// runOrderChunks calls do for every chunk on GOMAXPROCS workers; each chunk's output depends
-// only on its index.
-func runOrderChunks(chunks int, do func(c int)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), chunks) {
-		wg.Go(func() {
-			for c := int(next.Add(1) - 1); c < chunks; c = int(next.Add(1) - 1) {
-				do(c)
-			}
-		})
-	}
-	wg.Wait()
 }
