@@ -238,11 +238,15 @@ func (pl *orderPlan) drawAccount(r rng, a *domain.Account, product int) (account
 
 // seriesTimes returns the instants of a series' buys before the horizon, in seconds. Monthly
 // buys fall on the same day of each month, which is why a start after the 28th moves back to
-// it.
+// it, or on to the next month's 28th when moving back would precede the approval.
 func (pl *orderPlan) seriesTimes(acc *account, into []int64) []int64 {
 	start := time.Unix(acc.start, 0).UTC()
 	if d := start.Day(); d > 28 {
 		start = start.AddDate(0, 0, 28-d)
+		if start.Unix() < acc.from {
+			// Moving back must not go before the account's approval: start on the next 28th.
+			start = start.AddDate(0, 1, 0)
+		}
 	}
 	for k := 0; acc.runs == 0 || k < acc.runs; k++ {
 		var t time.Time
