@@ -535,7 +535,12 @@ func (w *worker) decide(st int, at *int64, opened int64) (int, int64) {
 		}
 		return st, *at * 1e6
 	}
-	if by := max(pl.approveBy, pl.end); *at > by {
+	by := pl.end
+	if opened < pl.hi {
+		// An account of the window's users shows its decision at AsOf, so it lands by then.
+		by = pl.approveBy
+	}
+	if *at > by {
 		by = max(by, opened)
 		*at = opened + int64(w.r.below(uint64(by-opened+1)))
 	}
