@@ -109,6 +109,9 @@ type orderPlan struct {
 	// expected = activity * minutes * oneOffMilli / weight.
 	oneOffMilli uint64
 	weight      uint64
+	// keepSeries out of ofSeries is the share of recurring series kept when their buys before
+	// AsOf alone would exceed PerUser; zero ofSeries keeps every series.
+	keepSeries, ofSeries uint64
 }
 
 func (p OrderParams) compile() (*orderPlan, error) {
@@ -193,11 +196,17 @@ func weights[T comparable](values []T, known map[T]uint64, unknown uint64) []uin
 }
 
 // scale sets the one-off rate: the window's users place PerUser orders each by AsOf, recurring
-// buys included.
+// buys included. When the recurring buys alone would exceed that, there are no one-off orders
+// and only the share of the series that meets it is kept (none for a PerUser of zero).
 func (pl *orderPlan) scale(p OrderParams, weight, recurring uint64) {
 	target := uint64(p.PerUser) * uint64(p.WindowUsers) * 10 // thousandths of orders
-	if target > recurring*1000 {
+	switch {
+	case target > recurring*1000:
 		pl.oneOffMilli = target - recurring*1000
+	case target < recurring*1000:
+		pl.keepSeries, pl.ofSeries = target, recurring*1000
+	case target == 0:
+		pl.keepSeries, pl.ofSeries = 0, 1 // the future's series too
 	}
 	pl.weight = weight
 }
@@ -313,6 +322,9 @@ func (pl *orderPlan) placeChunk(users []domain.User, base int32, c int) chunkOrd
 	var times []int64
 	pl.eachAccount(users, plans, func(user int, acc *account) {
 		o := domain.Order{User: base + int32(user), Product: uint8(acc.product), QuantityPlaces: pl.places[acc.product], Series: -1}
+		if acc.series && pl.ofSeries > 0 && r.below(pl.ofSeries) >= pl.keepSeries {
+			acc.series = false
+		}
 		if acc.series {
 			series := pl.uuid(r)
 			o.Series = int32(len(out.series))
