@@ -484,6 +484,9 @@ func (w *worker) genUser(u *domain.User, accts []domain.Account, future bool) []
 	var total domain.Money
 	for _, o := range opens {
 		st := r.pick(pl.statusCum)
+		// The value follows the drawn outcome, not the state at the horizon: values never change
+		// with time, and the users of the window must not depend on how far the future goes.
+		outcome := st
 		a := domain.Account{Product: pl.products[o.product], DecidedAt: domain.Always}
 		switch st {
 		case pl.approved:
@@ -504,7 +507,7 @@ func (w *worker) genUser(u *domain.User, accts []domain.Account, future bool) []
 		if st != pl.approved {
 			a.ApprovedAt = 0 // a decision past the horizon never lands
 		}
-		if !r.chance(pl.zeroValue[st]) {
+		if !r.chance(pl.zeroValue[outcome]) {
 			z := (userShareFifths*userZ + accountShareFifths*r.normal()) / 5
 			a.Value = domain.Money(logNormal(pl.medians[o.product], z*sigmaMilliDecades/1000))
 		}
