@@ -118,7 +118,11 @@ func (p OrderParams) compile() (*orderPlan, error) {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	if p.PerUser < 0 || p.PerUser > 100_000 {
-		bad("orders_per_user: must be from 0 to 1000, got %d.%02d", p.PerUser/100, p.PerUser%100)
+		sign, v := "", p.PerUser
+		if v < 0 {
+			sign, v = "-", -v // -1 is -0.01, not 0.-1
+		}
+		bad("orders_per_user: must be from 0 to 1000, got %s%d.%02d", sign, v/100, v%100)
 	}
 	pending := slices.Index(p.Statuses, domain.OrderPending)
 	completed := slices.Index(p.Statuses, domain.OrderCompleted)
