@@ -116,7 +116,7 @@ type plan struct {
 	// approveBy is the latest kyc_approved_at of an account pending at AsOf's state, in Unix
 	// seconds: AsOf rounded down.
 	approveBy int64
-	// end ends the future, in Unix seconds: future users sign up in [hi, end) and nothing is
+	// end ends the future, in Unix seconds: future users sign up in (AsOf, end] and nothing is
 	// decided after it. It is approveBy without a future.
 	end int64
 	ids *idTemplate
@@ -439,7 +439,8 @@ func (w *worker) genUser(u *domain.User, accts []domain.Account, future bool) []
 
 	var created, until int64
 	if future {
-		created = pl.hi + int64(r.below(uint64(pl.end-pl.hi)))
+		// After AsOf, never at it: at AsOf a tenant shows exactly its Users users.
+		created = pl.approveBy + 1 + int64(r.below(uint64(pl.end-pl.approveBy)))
 		until = pl.end
 	} else {
 		var offset uint64
