@@ -137,6 +137,10 @@ func TestEveryPopulationKeepsTheInvariants(t *testing.T) {
 			p.Future = 36*time.Hour + 700*time.Millisecond
 		}},
 		{name: "the longest future", edit: func(p *Params) { p.Future = MaxFuture }},
+		{name: "two-second future: its users sign up after as_of, never at it", edit: func(p *Params) {
+			p.Window = time.Hour
+			p.Future = 2 * time.Second
+		}},
 		{name: "hashed ids with a future", edit: func(p *Params) {
 			p.IDFormat = "CIF######"
 			p.Future = testFuture

@@ -62,7 +62,7 @@ func invariantProblems(p Params, users []domain.User) []string {
 		window = DefaultWindow
 	}
 	// created_at is in whole seconds in [AsOf-Window, AsOf) for the window's users and in
-	// [AsOf, horizon) for the future's.
+	// (AsOf, horizon] for the future's: at AsOf exactly p.Users users exist.
 	first := p.AsOf.Add(-window)
 	if first.Nanosecond() != 0 {
 		first = first.Truncate(time.Second).Add(time.Second)
@@ -87,8 +87,8 @@ func invariantProblems(p Params, users []domain.User) []string {
 		switch {
 		case !future && (u.CreatedAt < firstMicro || u.CreatedAt >= asOfMicro):
 			add("%s: created_at %s outside the window [%s, %s)", u.ID, u.CreatedTime(), first, p.AsOf)
-		case future && (u.CreatedAt < asOfMicro || u.CreatedAt >= end*1e6):
-			add("%s: future user created_at %s outside [%s, %s)", u.ID, u.CreatedTime(), p.AsOf, time.Unix(end, 0).UTC())
+		case future && (u.CreatedAt <= asOfMicro || u.CreatedAt > end*1e6):
+			add("%s: future user created_at %s outside (%s, %s]", u.ID, u.CreatedTime(), p.AsOf, time.Unix(end, 0).UTC())
 		}
 		if n := len(u.Accounts); n < 1 || n > maxAccounts {
 			add("%s: %d accounts, want 1 to %d", u.ID, n, maxAccounts)
