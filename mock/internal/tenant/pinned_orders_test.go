@@ -351,6 +351,8 @@ func TestBadPinnedOrdersNameTheLineTheOrderAndTheFix(t *testing.T) {
 			want: "o.yaml:36: orders[2].recurring_order_id: only recurring orders have one; set is_recurring_order: true or remove it"},
 		{name: "recurring_order_id not a lowercase UUID", old: "recurring_order_id: " + series, new: "recurring_order_id: 5D8F1A2C-3E4B-4C6D-8E9F-A0B1C2D3E455",
 			want: `o.yaml:37: orders[2].recurring_order_id: "5D8F1A2C-3E4B-4C6D-8E9F-A0B1C2D3E455" is not a lowercase UUID`},
+		{name: "a recurring sell", old: "    side: buy\n    symbol: VTI", new: "    side: sell\n    symbol: VTI",
+			want: "o.yaml:28: orders[2].side: sell, but a recurring order is a buy; set side: buy or make it a one-off order"},
 		{name: "is_recurring_order not a boolean", old: "is_recurring_order: false", new: `is_recurring_order: "no"`,
 			want: `o.yaml:13: orders[0].is_recurring_order: want true or false, got the text "no"`},
 
@@ -360,8 +362,8 @@ func TestBadPinnedOrdersNameTheLineTheOrderAndTheFix(t *testing.T) {
 		{name: "series of another user", old: "c4e6a8b0-2d4f-4b6a-9c8e-1f3a5b7c9d55\n    user_account_id: member-001",
 			new:  "c4e6a8b0-2d4f-4b6a-9c8e-1f3a5b7c9d55\n    user_account_id: member-002",
 			want: "o.yaml:62: orders[4].recurring_order_id: " + series + " is also the series of orders[2], which is another user's, product, symbol or side"},
-		{name: "series with a sell", old: "    side: buy\n    symbol: VTI\n    quantity: \"0.320000\"", new: "    side: sell\n    symbol: VTI\n    quantity: \"0.320000\"",
-			want: "o.yaml:62: orders[4].recurring_order_id: " + series + " is also the series of orders[2], which is another user's, product, symbol or side"},
+		{name: "a sell in a series of buys", old: "    side: buy\n    symbol: VTI\n    quantity: \"0.320000\"", new: "    side: sell\n    symbol: VTI\n    quantity: \"0.320000\"",
+			want: "o.yaml:53: orders[4].side: sell, but a recurring order is a buy"},
 		{name: "irregular series of three", old: "placed_at: 2025-08-29T14:30:00Z\n    completed_at: 2025-08-29T20:00:00Z",
 			new:  "placed_at: 2025-08-30T14:30:00Z\n    completed_at: 2025-08-30T20:00:00Z",
 			want: "o.yaml:37: orders[2].recurring_order_id: the orders of series " + series + " are not at a regular interval (a fixed gap, or the same day and time of consecutive months)"},
@@ -415,6 +417,12 @@ func TestPinnedOrdersAgainstAnotherDocument(t *testing.T) {
 	_, err = r.ParseOrders("o.yaml", []byte(data), parseOrderUsers(t))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `o.yaml:46: orders[3].status: "cancelled" is not an order status; want one of pending, completed, failed`)
+
+	// A document without a buy side names recurring orders' side its own way.
+	r.Vocab.OrderSides = []domain.OrderSide{"bid", "ask"}
+	data = strings.ReplaceAll(strings.ReplaceAll(validOrders, "side: buy", "side: bid"), "side: sell", "side: ask")
+	_, err = r.ParseOrders("o.yaml", []byte(data), parseOrderUsers(t))
+	require.NoError(t, err)
 }
 
 func TestTooManyOrderProblemsAreCapped(t *testing.T) {
