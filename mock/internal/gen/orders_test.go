@@ -643,7 +643,7 @@ func TestOrderFiguresAtScale(t *testing.T) {
 	})
 	t.Run("the most recent orders are more often pending", func(t *testing.T) {
 		require.Positive(t, lastHour)
-		assert.Greater(t, share(lastHourPending, lastHour), 0.2)
+		assert.Greater(t, share(lastHourPending, lastHour), 0.1)
 		assert.Greater(t, share(lastHourPending, lastHour), share(lastDayPending, lastDay))
 		assert.Greater(t, share(lastDayPending, lastDay), 20*share(olderPending, older))
 		assert.Less(t, share(olderPending, older), 0.01)

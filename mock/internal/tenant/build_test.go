@@ -60,7 +60,7 @@ func find(c *resource.Collection, q query.Query) (int, []int32) {
 	if q.Limit == 0 {
 		q.Limit = 100
 	}
-	return c.Find(&q, nil)
+	return c.Now().Find(&q, nil)
 }
 
 // builtInTenants builds the built-in tenants.
@@ -119,8 +119,8 @@ func TestBuildTheBuiltInTenants(t *testing.T) {
 	asOf := w.AsOf
 	require.Len(t, dcu.Collections, 2, "a collection per bound resource")
 	userList, orderList := dcu.Collections[usersCollection], dcu.Collections[ordersCollection]
-	assert.Equal(t, len(w.Users), userList.Table.Len())
-	assert.Equal(t, len(w.Orders.Orders), orderList.Table.Len())
+	assert.Equal(t, len(w.Users), userList.Table().Len())
+	assert.Equal(t, len(w.Orders.Orders), orderList.Table().Len())
 	assert.Equal(t, time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC).UnixMicro(), asOf)
 
 	t.Run("users", func(t *testing.T) {
@@ -129,16 +129,16 @@ func TestBuildTheBuiltInTenants(t *testing.T) {
 		assert.Equal(t, 1, w.PinnedUsers)
 		assert.Greater(t, len(w.Users), 1000, "the future's users follow")
 
-		p, ok := userList.Lookup("member-001", asOf)
+		p, ok := userList.Now().Lookup("member-001", asOf)
 		require.True(t, ok, "the docs' example is pinned")
 		assert.Equal(t, int32(len(w.Users)-1), p, "pinned users come last")
 		assert.Equal(t, member001, string(users.AppendUser(nil, &w.Users[p], asOf)))
 
-		_, ok = userList.Lookup("member-000999", asOf)
+		_, ok = userList.Now().Lookup("member-000999", asOf)
 		assert.True(t, ok, "999 generated users numbered from 1 signed up by as_of")
-		_, ok = userList.Lookup("member-001000", asOf)
+		_, ok = userList.Now().Lookup("member-001000", asOf)
 		assert.False(t, ok, "the 1000th generated user signs up after as_of")
-		_, ok = userList.Lookup("member-001000", asOf+int64(DefaultFuture/time.Microsecond))
+		_, ok = userList.Now().Lookup("member-001000", asOf+int64(DefaultFuture/time.Microsecond))
 		assert.True(t, ok, "and within the default year of future")
 	})
 
@@ -212,7 +212,7 @@ func TestPinnedIDsNeverCollideWithGeneratedOnes(t *testing.T) {
 		"member-000001", "member-000002", "member-000003", "member-000004", "member-000005",
 		"member-000006", "member-000007", "member-000008", "member-000009", "member-000010",
 	}, got)
-	p, ok := tenants[0].Collections[usersCollection].Lookup("member-000002", asOf)
+	p, ok := tenants[0].Collections[usersCollection].Now().Lookup("member-000002", asOf)
 	require.True(t, ok)
 	assert.Equal(t, "78072.03", w.Users[p].Total.String(), "the pinned user, not a generated one")
 }
@@ -425,7 +425,7 @@ func TestATenantOfZeroUsersBuilds(t *testing.T) {
 	assert.Empty(t, w.Users, "no users, and so no future ones")
 	assert.Empty(t, w.Orders.Orders)
 	for _, c := range tenants[0].Collections {
-		assert.Zero(t, c.Table.Len())
+		assert.Zero(t, c.Table().Len())
 		total, page := find(c, query.Query{At: w.AsOf})
 		assert.Zero(t, total)
 		assert.Empty(t, page)
