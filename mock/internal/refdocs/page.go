@@ -29,13 +29,39 @@ type Example struct {
 	Body []byte
 }
 
+// Answer is one answer an operation gives besides its example (a 401, 404 or 422): what gets
+// it, and what it sends.
+type Answer struct {
+	// Status is the HTTP status code.
+	Status int
+	// When says in words what gets this answer ("No key, or an empty one.").
+	When string
+	// Request is the request that got it, shown after When: a path or a query ("?per_page=0").
+	Request string
+	// Headers are the answer's headers worth knowing, as "name: value".
+	Headers []string
+	// Body is the JSON body as sent; the page indents it. Nil describes the answer in words
+	// alone: a response the document lists that the operation never gives.
+	Body []byte
+}
+
 // Config holds the page's optional content. The zero value renders the document alone, with
 // placeholder keys in the curl lines and no examples.
 type Config struct {
+	// Title is the page's heading; empty means the document's info.title. The document itself
+	// is served as it is.
+	Title string
 	// Keys are listed under Authentication; the first shown key goes into the curl lines.
 	Keys []Key
 	// Examples are keyed by the document's path template ("/users/{user_account_id}/").
 	Examples map[string]Example
+	// Values are, by path template and then parameter name, the values a parameter accepts
+	// where the document only says "string" (a sort key): the page lists them as its allowed
+	// values.
+	Values map[string]map[string][]string
+	// Answers are, by path template, the operation's answers besides its example; the page
+	// shows them with the document's responses, by status.
+	Answers map[string][]Answer
 	// Source names where the document came from ("embedded openapi.json", a --spec file).
 	Source string
 }
@@ -91,6 +117,9 @@ func (p *Page) Render(w io.Writer, serverURL string) error {
 	}
 	if doc.Info != nil {
 		pg.Title, pg.Version = doc.Info.Title, doc.Info.Version
+	}
+	if p.cfg.Title != "" {
+		pg.Title = p.cfg.Title
 	}
 	if pg.Title == "" {
 		pg.Title = "API reference"
