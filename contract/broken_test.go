@@ -141,6 +141,14 @@ func TestBrokenServersFailTheirFamily(t *testing.T) {
 		{"per_page not echoed", "envelope", func(*testing.T) http.Handler {
 			return rewriteList(h, func(_ *http.Request, e *listEnvelope) { e.PerPage = 25 })
 		}, "echoed as 25"},
+		{"per_page echoed wrong on the short last page", "envelope", func(*testing.T) http.Handler {
+			// Full pages are right; the short last page echoes its item count instead.
+			return rewriteList(h, func(_ *http.Request, e *listEnvelope) {
+				if n := int64(len(e.Items)); n > 0 && n < e.PerPage {
+					e.PerPage = n
+				}
+			})
+		}, "on the short last page"},
 		{"past the end resets the cursor", "envelope", func(*testing.T) http.Handler {
 			return rewriteList(h, func(_ *http.Request, e *listEnvelope) {
 				if len(e.Items) == 0 {

@@ -83,29 +83,38 @@ func (t *T) Get(r Request) *Exchange {
 		t.res.Reason = fmt.Sprintf("request budget of %d exhausted; raise --max-requests", t.run.cfg.MaxRequests)
 		panic(abort{})
 	case err != nil:
-		t.record(nil, "GET "+t.run.client.URL(r)+": "+err.Error())
+		msg := "GET " + t.run.client.URL(r) + ": " + err.Error()
+		t.record(nil, msg)
 		if errors.Is(err, ErrUnreachable) {
+			// Losing the target is what the run stops on, so it is the reason given.
 			t.run.lost = err
+			t.res.Reason = msg
 		}
 		panic(abort{})
 	}
 	if ex.SchemaErr != nil {
 		t.Errorf(ex, "schema: %v", ex.SchemaErr)
 	}
+	// Every list answer goes through here, so its envelope is checked whatever check asked
+	// for it and whatever page it is: first, full, short last, or past the end.
+	if ex.Status == http.StatusOK {
+		if res := t.run.listOf(r.Path); res != nil {
+			t.checkEnvelope(res, ex)
+		}
+	}
 	return ex
 }
 
-// List gets the user list with query q; anything but a 200 with the envelope ends the check.
-func (t *T) List(cred Cred, q url.Values) (*Exchange, *listPage) {
-	ex := t.Get(Request{Path: "/users/", Query: q.Encode(), Cred: cred})
+// List gets res's list with query q; anything but a 200 with the envelope ends the check.
+func (t *T) List(res *resource, cred Cred, q url.Values) (*Exchange, *listPage) {
+	ex := t.Get(Request{Path: res.list, Query: q.Encode(), Cred: cred})
 	if ex.Status != http.StatusOK {
 		t.Fatalf(ex, "status %d, want 200: %s", ex.Status, clip(string(ex.Body), 200))
 	}
-	p, err := decodeList(ex.Body)
-	if err != nil {
-		t.Fatalf(ex, "%v", err)
+	if ex.pageErr != nil {
+		t.Fatalf(ex, "%v", ex.pageErr)
 	}
-	return ex, p
+	return ex, ex.page
 }
 
 // Errorf records a failure shown by ex (nil when no single request shows it).

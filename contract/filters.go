@@ -67,7 +67,7 @@ func eachMatchOf(t *T, filters []url.Values, extra int, bad func(url.Values, *us
 	checked := make([]int64, len(filters))
 	page := func(i int, cursor int64) {
 		f := filters[i]
-		ex, p := t.List(CredPrimary, with(f, "per_page", "100", "last_record_number", itoa(cursor)))
+		ex, p := t.List(t.run.users, CredPrimary, with(f, "per_page", "100", "last_record_number", itoa(cursor)))
 		totals[i] = p.TotalRecords
 		checked[i] = min(p.TotalRecords, cursor+int64(len(p.Items)))
 		eachUser(t, ex, p, func(u *user) string { return bad(f, u) })
@@ -103,10 +103,10 @@ func eachMatchOf(t *T, filters []url.Values, extra int, bad func(url.Values, *us
 
 func filtersKycPartition(t *T) {
 	for _, prod := range t.run.spec.Products {
-		ex, p := t.List(CredPrimary, q("product", prod, "per_page", "1"))
+		ex, p := t.List(t.run.users, CredPrimary, q("product", prod, "per_page", "1"))
 		var sum int64
 		for _, st := range t.run.spec.KycStatuses {
-			_, sp := t.List(CredPrimary, q(prod+"_kyc_status", st, "per_page", "1"))
+			_, sp := t.List(t.run.users, CredPrimary, q(prod+"_kyc_status", st, "per_page", "1"))
 			sum += sp.TotalRecords
 		}
 		if sum != p.TotalRecords {
@@ -129,7 +129,7 @@ func filtersAnd(t *T) {
 	for i, c := range combos {
 		total := totals[i]
 		for name := range c {
-			ex, one := t.List(CredPrimary, q(name, c.Get(name), "per_page", "1"))
+			ex, one := t.List(t.run.users, CredPrimary, q(name, c.Get(name), "per_page", "1"))
 			if total > one.TotalRecords {
 				t.Errorf(ex, "%s matches %d users, more than %s=%s alone (%d): filters do not AND", c.Encode(), total, name, c.Get(name), one.TotalRecords)
 			}
@@ -173,7 +173,7 @@ func eachUser(t *T, ex *Exchange, p *listPage, bad func(*user) string) {
 }
 
 func filtersUserAccountID(t *T) {
-	_, p := t.List(CredPrimary, q("per_page", "100"))
+	_, p := t.List(t.run.users, CredPrimary, q("per_page", "100"))
 	ids, err := p.ids()
 	if err != nil || len(ids) == 0 {
 		t.Skipf("the FI has no users to look up")
@@ -189,7 +189,7 @@ func filtersUserAccountID(t *T) {
 			continue
 		}
 		id, item := ids[i], p.Items[i]
-		ex, fp := t.List(CredPrimary, q("user_account_id", id))
+		ex, fp := t.List(t.run.users, CredPrimary, q("user_account_id", id))
 		if fp.TotalRecords != 1 || len(fp.Items) != 1 {
 			t.Errorf(ex, "user_account_id=%s matches %d users (%d items), want exactly 1", id, fp.TotalRecords, len(fp.Items))
 		} else if !jsonEqual(fp.Items[0], item) {
@@ -205,7 +205,7 @@ func filtersUserAccountID(t *T) {
 }
 
 func filtersUnknownUser(t *T) {
-	ex, p := t.List(CredPrimary, q("user_account_id", probeID))
+	ex, p := t.List(t.run.users, CredPrimary, q("user_account_id", probeID))
 	if p.TotalRecords != 0 || len(p.Items) != 0 {
 		t.Errorf(ex, "user_account_id=%s (no such user) matches %d users", probeID, p.TotalRecords)
 	}

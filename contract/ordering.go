@@ -42,8 +42,8 @@ func orderingReverse(t *T, key string) {
 		if head == "desc" {
 			tail = "asc"
 		}
-		_, hp := t.List(CredPrimary, q("sort_key", key, "sort_order", head, "per_page", itoa(n)))
-		ex, tp := t.List(CredPrimary, q("sort_key", key, "sort_order", tail, "per_page", itoa(n), "last_record_number", itoa(total-n)))
+		_, hp := t.List(t.run.users, CredPrimary, q("sort_key", key, "sort_order", head, "per_page", itoa(n)))
+		ex, tp := t.List(t.run.users, CredPrimary, q("sort_key", key, "sort_order", tail, "per_page", itoa(n), "last_record_number", itoa(total-n)))
 		h, err1 := hp.ids()
 		tl, err2 := tp.ids()
 		if err1 != nil || err2 != nil {

@@ -70,11 +70,11 @@ func pagingWalk(t *T, filter url.Values, total int64, share float64) {
 // and the page after it is empty.
 func pagingTail(t *T, filter url.Values, total, perPage int64) {
 	last := (total - 1) / perPage * perPage
-	ex, p := t.List(CredPrimary, with(filter, "per_page", itoa(perPage), "last_record_number", itoa(last)))
+	ex, p := t.List(t.run.users, CredPrimary, with(filter, "per_page", itoa(perPage), "last_record_number", itoa(last)))
 	if int64(len(p.Items)) != total-last {
 		t.Errorf(ex, "the last page (cursor %d, per_page=%d, total_records %d) holds %d items, want %d", last, perPage, total, len(p.Items), total-last)
 	}
-	ex, p = t.List(CredPrimary, with(filter, "per_page", itoa(perPage), "last_record_number", itoa(p.LastRecordNumber)))
+	ex, p = t.List(t.run.users, CredPrimary, with(filter, "per_page", itoa(perPage), "last_record_number", itoa(p.LastRecordNumber)))
 	if len(p.Items) != 0 {
 		t.Errorf(ex, "the page after the last one holds %d items, want none", len(p.Items))
 	}
@@ -86,7 +86,7 @@ func smallestProduct(t *T) (url.Values, int64) {
 	var bestTotal int64 = -1
 	for _, prod := range t.run.spec.Products {
 		f := q("product", prod)
-		_, p := t.List(CredPrimary, with(f, "per_page", "1"))
+		_, p := t.List(t.run.users, CredPrimary, with(f, "per_page", "1"))
 		if p.TotalRecords > 0 && (bestTotal < 0 || p.TotalRecords < bestTotal) {
 			best, bestTotal = f, p.TotalRecords
 		}

@@ -9,7 +9,7 @@ var schemaChecks = []Check{
 }
 
 func schemaResponses(t *T) {
-	_, p := t.List(CredPrimary, q("per_page", "5"))
+	_, p := t.List(t.run.users, CredPrimary, q("per_page", "5"))
 	if ids, err := p.ids(); err == nil && len(ids) > 0 {
 		t.Get(Request{Path: "/users/" + url.PathEscape(ids[0]) + "/", Cred: CredPrimary})
 	}

@@ -51,6 +51,10 @@ type runner struct {
 	client *client
 	redact redactor
 
+	// users and orders are the collections the checks run on; orders is nil when the
+	// document has no orders endpoints.
+	users, orders *resource
+
 	// population is the primary FI's user count, from the preflight request.
 	population int64
 	// sample memoizes the user objects the money checks inspect.
@@ -80,7 +84,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, &ConfigError{Problems: []string{err.Error()}}
 	}
-	r := &runner{cfg: cfg, spec: cfg.Spec, client: c, redact: newRedactor(cfg.APIKey, cfg.APIKey2)}
+	r := &runner{cfg: cfg, spec: cfg.Spec, client: c, redact: newRedactor(cfg.APIKey, cfg.APIKey2), users: newUsers(cfg.Spec)}
 	start := time.Now()
 	if err := r.preflight(ctx); err != nil {
 		return nil, redactError(err, r.redact)
@@ -153,6 +157,16 @@ func (r *runner) preflight(ctx context.Context) error {
 	return nil
 }
 
+// listOf returns the resource whose list path is path, or nil.
+func (r *runner) listOf(path string) *resource {
+	for _, res := range []*resource{r.users, r.orders} {
+		if res != nil && res.isList(path) {
+			return res
+		}
+	}
+	return nil
+}
+
 func (r *runner) runCheck(ctx context.Context, ch Check) (res Result) {
 	res = Result{Name: ch.Name, Family: ch.Family, Description: ch.Description, Status: Pass}
 	start := time.Now()
@@ -195,7 +209,7 @@ func (t *T) users() []sampledUser {
 	r.sample = []sampledUser{}
 	if walkCost(r.population, 100) <= int64(t.Allowance(0.08)) {
 		for cursor := int64(0); ; {
-			ex, p := t.List(CredPrimary, q("per_page", "100", "last_record_number", itoa(cursor)))
+			ex, p := t.List(t.run.users, CredPrimary, q("per_page", "100", "last_record_number", itoa(cursor)))
 			for _, raw := range p.Items {
 				r.sample = append(r.sample, sampledUser{raw: raw, ex: ex})
 			}
@@ -208,7 +222,7 @@ func (t *T) users() []sampledUser {
 	const half = moneySample / 2
 	for _, order := range []string{"desc", "asc"} {
 		for cursor := 0; cursor < half; cursor += 100 {
-			ex, p := t.List(CredPrimary, q("per_page", "100", "sort_order", order, "last_record_number", itoa(cursor)))
+			ex, p := t.List(t.run.users, CredPrimary, q("per_page", "100", "sort_order", order, "last_record_number", itoa(cursor)))
 			for _, raw := range p.Items {
 				r.sample = append(r.sample, sampledUser{raw: raw, ex: ex})
 			}

@@ -18,7 +18,7 @@ const tenantProbes = 10
 func tenantsIsolation(t *T) {
 	// Each FI's ids, as far as the budget allows: both whole when they fit.
 	allowance := int64(t.Allowance(0.1))
-	_, p2 := t.List(CredSecond, q("per_page", "1"))
+	_, p2 := t.List(t.run.users, CredSecond, q("per_page", "1"))
 	limit := int64(0)
 	if cost := walkCost(p2.TotalRecords, 100) + walkCost(t.run.population, 100); cost > allowance {
 		limit = max(1, allowance/2) * 100
@@ -54,7 +54,7 @@ func tenantsIsolation(t *T) {
 			} else if ex.Status != http.StatusOK && ex.Status != http.StatusNotFound {
 				t.Errorf(ex, "detail of another FI's user %q answers %d, want 404", id, ex.Status)
 			}
-			fex, fp := t.List(to, q("user_account_id", id))
+			fex, fp := t.List(t.run.users, to, q("user_account_id", id))
 			for _, raw := range fp.Items {
 				if jsonEqual(raw, items[i]) {
 					t.Errorf(fex, "user %q of %s is visible by the user_account_id filter with %s", id, fiName(from), fiName(to))

@@ -42,7 +42,7 @@ func findCreatedAt(t *T) probeUser {
 	if total == 0 {
 		t.Skipf("the FI has no users")
 	}
-	ex, p := t.List(CredPrimary, q("sort_key", "created_at", "sort_order", "asc", "per_page", "1", "last_record_number", itoa(total/2)))
+	ex, p := t.List(t.run.users, CredPrimary, q("sort_key", "created_at", "sort_order", "asc", "per_page", "1", "last_record_number", itoa(total/2)))
 	ids, err := p.ids()
 	if err != nil || len(ids) != 1 {
 		t.Fatalf(ex, "cannot pick a user at cursor %d: %d items", total/2, len(p.Items))
@@ -72,7 +72,7 @@ func micro(us int64) string { return time.UnixMicro(us).UTC().Format(isoMicro) }
 
 // selects reports whether the list filtered to user id and param=value returns that user.
 func selects(t *T, id, param, value string) (bool, *Exchange) {
-	ex, p := t.List(CredPrimary, q("user_account_id", id, param, value, "per_page", "1"))
+	ex, p := t.List(t.run.users, CredPrimary, q("user_account_id", id, param, value, "per_page", "1"))
 	return p.TotalRecords == 1 && len(p.Items) == 1, ex
 }
 
@@ -85,7 +85,7 @@ func timeRangeBoundaries(t *T) {
 	if in, ex := selects(t, u.id, "created_at_end", micro(c+1)); !in {
 		t.Errorf(ex, "created_at_end=%s (1µs after user %q's created_at %s, the latest created_at_start that returns them) does not return them: the start is exclusive or the end drops users", micro(c+1), u.id, micro(c))
 	}
-	ex, in := t.List(CredPrimary, q("user_account_id", u.id, "created_at_start", micro(c), "created_at_end", micro(c+1)))
+	ex, in := t.List(t.run.users, CredPrimary, q("user_account_id", u.id, "created_at_start", micro(c), "created_at_end", micro(c+1)))
 	if in.TotalRecords != 1 {
 		t.Errorf(ex, "the 1µs range [%s, %s) does not return user %q created at its start", micro(c), micro(c+1), u.id)
 	}
@@ -95,9 +95,9 @@ func timeRangeSplit(t *T) {
 	u := findCreatedAt(t)
 	a, c := micro(rangeFloor.UnixMicro()), micro(rangeCeiling.UnixMicro())
 	for _, b := range []string{micro(u.createdAt.UnixMicro()), micro(u.createdAt.UnixMicro() + 1)} {
-		exAB, ab := t.List(CredPrimary, q("created_at_start", a, "created_at_end", b, "per_page", "1"))
-		_, bc := t.List(CredPrimary, q("created_at_start", b, "created_at_end", c, "per_page", "1"))
-		_, ac := t.List(CredPrimary, q("created_at_start", a, "created_at_end", c, "per_page", "1"))
+		exAB, ab := t.List(t.run.users, CredPrimary, q("created_at_start", a, "created_at_end", b, "per_page", "1"))
+		_, bc := t.List(t.run.users, CredPrimary, q("created_at_start", b, "created_at_end", c, "per_page", "1"))
+		_, ac := t.List(t.run.users, CredPrimary, q("created_at_start", a, "created_at_end", c, "per_page", "1"))
 		if ab.TotalRecords+bc.TotalRecords != ac.TotalRecords {
 			t.Errorf(exAB, "[a,b) has %d users and [b,c) %d, but [a,c) has %d (b = %s, user %q's created_at or 1µs after): the boundary is counted %s",
 				ab.TotalRecords, bc.TotalRecords, ac.TotalRecords, b, u.id, twiceOrNever(ab.TotalRecords+bc.TotalRecords, ac.TotalRecords))
