@@ -90,34 +90,50 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, redactError(err, r.redact)
 	}
 	rep := &Report{Target: cfg.BaseURL, SecondKey: cfg.APIKey2 != "", MaxRequests: cfg.MaxRequests, Population: r.population}
+	var selected []Check
 	for _, ch := range Checks() {
-		if len(cfg.Only) > 0 && !slices.Contains(cfg.Only, ch.Name) && !slices.Contains(cfg.Only, ch.Family) {
-			continue
+		if len(cfg.Only) == 0 || ch.matches(cfg.Only) {
+			selected = append(selected, ch)
 		}
+	}
+	for i, ch := range selected {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		res := r.runCheck(ctx, ch)
+		if cfg.Log != nil && cfg.LogLive {
+			fmt.Fprint(cfg.Log, progressLabel(i, len(selected))+" RUN  "+ch.Name+" …")
+		}
+		var res Result
+		if ch.matches(cfg.Skip) {
+			res = Result{Name: ch.Name, Family: ch.Family, Description: ch.Description, Status: Skip, Reason: SkippedByFlag}
+		} else {
+			res = r.runCheck(ctx, ch)
+		}
 		rep.Checks = append(rep.Checks, res)
-		if r.lost != nil {
+		switch {
+		case r.lost != nil:
 			rep.Failed++
+		case res.Status == Pass:
+			rep.Passed++
+		case res.Status == Fail:
+			rep.Failed++
+		case res.Status == Skip:
+			rep.Skipped++
+		}
+		rep.Sampled = rep.Sampled || res.Sampled
+		if cfg.Log != nil {
+			line := r.redact.String(progressLine(res, i, len(selected)))
+			if cfg.LogLive {
+				line = "\r\033[K" + line
+			}
+			fmt.Fprintln(cfg.Log, line)
+		}
+		if r.lost != nil {
 			rep.Requests = c.Sent()
 			rep.Duration = time.Since(start)
 			rep.DurationMS = ms(rep.Duration)
 			redactReport(rep, r.redact)
 			return rep, redactError(r.lost, r.redact)
-		}
-		switch res.Status {
-		case Pass:
-			rep.Passed++
-		case Fail:
-			rep.Failed++
-		case Skip:
-			rep.Skipped++
-		}
-		rep.Sampled = rep.Sampled || res.Sampled
-		if cfg.Log != nil {
-			fmt.Fprintln(cfg.Log, r.redact.String(fmt.Sprintf("%-4s %-40s %4d requests %8s", strings.ToUpper(string(res.Status)), res.Name, res.Requests, res.Duration.Round(time.Millisecond))))
 		}
 	}
 	rep.Requests = c.Sent()
@@ -125,6 +141,14 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	rep.DurationMS = ms(rep.Duration)
 	redactReport(rep, r.redact)
 	return rep, nil
+}
+
+// SkippedByFlag is the reason given for a check Config.Skip (--skip) left out.
+const SkippedByFlag = "skipped by --skip"
+
+// matches reports whether names lists the check or its family.
+func (ch Check) matches(names []string) bool {
+	return slices.Contains(names, ch.Name) || slices.Contains(names, ch.Family)
 }
 
 // preflight asks for one user with each key: it finds out whether the target answers, whether
