@@ -7,55 +7,61 @@ import (
 	"strings"
 )
 
-var envelopeChecks = []Check{
-	{Name: "envelope/defaults", Family: "envelope",
-		Description: "no parameters means the document's defaults: per_page echoed at its default, cursor 0, the same answer as the defaults spelled out",
-		run:         envelopeDefaults},
-	{Name: "envelope/per-page-echo", Family: "envelope",
-		Description: "per_page is echoed at its bounds and between, and a page holds min(per_page, total_records - cursor) items (checked on every list answer of every check, short last pages included)",
-		run:         envelopePerPageEcho},
-	{Name: "envelope/cursor-arithmetic", Family: "envelope",
-		Description: "last_record_number in the answer is the request's last_record_number plus the number of items returned, up to a short last page (checked on every list answer of every check)",
-		run:         envelopeCursorArithmetic},
-	{Name: "envelope/past-the-end", Family: "envelope",
-		Description: "a cursor at or past total_records gets items [] and last_record_number equal to the request's",
-		run:         envelopePastTheEnd},
+// envelopeChecks are the envelope checks of res's list; family is "envelope" for users,
+// "orders-envelope" for orders.
+func envelopeChecks(pick func(*T) *resource, noun, family string) []Check {
+	return []Check{
+		{Name: family + "/defaults", Family: family,
+			Description: "no parameters means the document's defaults: per_page echoed at its default, cursor 0, the same answer as the defaults spelled out (compared within the run's fixed window, records that only changed state excepted)",
+			run:         func(t *T) { envelopeDefaults(t, pick(t)) }},
+		{Name: family + "/per-page-echo", Family: family,
+			Description: "per_page is echoed at its bounds and between, and a page holds min(per_page, total_records - cursor) items (checked on every list answer of every check, short last pages included)",
+			run:         func(t *T) { envelopePerPageEcho(t, pick(t)) }},
+		{Name: family + "/cursor-arithmetic", Family: family,
+			Description: "last_record_number in the answer is the request's last_record_number plus the number of items returned, up to a short last page, and total_records does not move between cursors (within the run's fixed window)",
+			run:         func(t *T) { envelopeCursorArithmetic(t, pick(t)) }},
+		{Name: family + "/past-the-end", Family: family,
+			Description: "a cursor at or past total_records gets items [] and last_record_number equal to the request's (within the run's fixed window, so the end does not move)",
+			run:         func(t *T) { envelopePastTheEnd(t, pick(t)) }},
+	}
 }
 
-func defaultOf(t *T, name string) string {
-	p, ok := t.run.spec.Param(name)
+func defaultOf(t *T, res *resource, name string) string {
+	p, ok := res.param(name)
 	if !ok || !p.HasDefault {
-		t.Skipf("the document gives %s no default", name)
+		t.Skipf("the document gives %s's %s no default", res.name, name)
 	}
 	return p.Default
 }
 
-func envelopeDefaults(t *T) {
-	// The envelope of the answer without parameters is checked against the document's
+func envelopeDefaults(t *T, res *resource) {
+	// The envelope of the answer without paging parameters is checked against the document's
 	// defaults (per_page echoed at its default, cursor 0) by T.Get, like every list answer.
-	ex := t.Get(Request{Path: "/users/", Cred: CredPrimary})
-	explicit := q()
-	for _, name := range []string{"per_page", "last_record_number", "sort_order", "sort_key"} {
-		explicit.Set(name, defaultOf(t, name))
+	// Both answers are limited to the run's window so a new record cannot tell them apart.
+	scope := t.scope(res, q())
+	ex := t.Get(Request{Path: res.list, Query: scope.Encode(), Cred: CredPrimary})
+	explicit := with(scope)
+	for _, p := range res.params {
+		if p.HasDefault {
+			explicit.Set(p.Name, p.Default)
+		}
 	}
-	ex2 := t.Get(Request{Path: "/users/", Query: explicit.Encode(), Cred: CredPrimary})
-	if string(ex2.Body) != string(ex.Body) || ex2.Status != ex.Status {
-		t.Errorf(ex2, "spelling out the defaults (%s) changes the answer: %s", explicit.Encode(), firstDiff(ex.Body, ex2.Body))
-	}
+	ex2 := t.Get(Request{Path: res.list, Query: explicit.Encode(), Cred: CredPrimary})
+	t.sameAnswer(res, ex, ex2, "spelling out the defaults ("+explicit.Encode()+") changes the answer")
 }
 
 // envelopePerPageEcho asks for pages of the document's smallest and largest per_page and one
 // between; T.Get checks each answer's echo and item count.
-func envelopePerPageEcho(t *T) {
-	for _, n := range perPageProbes(t) {
-		t.List(t.run.users, CredPrimary, q("per_page", itoa(n)))
+func envelopePerPageEcho(t *T, res *resource) {
+	for _, n := range perPageProbes(res) {
+		t.List(res, CredPrimary, q("per_page", itoa(n)))
 	}
 }
 
 // perPageProbes are per_page values worth asking for: the document's bounds and one between.
-func perPageProbes(t *T) []int64 {
+func perPageProbes(res *resource) []int64 {
 	lo, hi := int64(1), int64(100)
-	if p, ok := t.run.spec.Param("per_page"); ok {
+	if p, ok := res.param("per_page"); ok {
 		if p.Lower != nil {
 			lo = int64(p.Lower.Value)
 			if p.Lower.Exclusive {
@@ -74,26 +80,30 @@ func perPageProbes(t *T) []int64 {
 
 // envelopeCursorArithmetic asks for pages at cursors from the start to a short last page; T.Get
 // checks each one's cursor arithmetic, and this check that total_records does not move.
-func envelopeCursorArithmetic(t *T) {
-	total := t.run.population
-	cursors := []int64{0, 1, 2}
+func envelopeCursorArithmetic(t *T, res *resource) {
+	scope := t.scope(res, q())
+	ex0, first := t.List(res, CredPrimary, with(scope, "per_page", "5"))
+	total := first.TotalRecords
+	cursors := []int64{1, 2}
 	if total > 3 {
 		cursors = append(cursors, total/2, total-3)
 	}
 	for _, c := range cursors {
-		ex, p := t.List(t.run.users, CredPrimary, q("per_page", "5", "last_record_number", itoa(c)))
+		ex, p := t.List(res, CredPrimary, with(scope, "per_page", "5", "last_record_number", itoa(c)))
 		if p.TotalRecords != total {
-			t.Errorf(ex, "total_records is %d at cursor %d, was %d at cursor 0", p.TotalRecords, c, total)
+			t.Errorf(ex, "total_records is %d at cursor %d, was %d at cursor 0 (%s)", p.TotalRecords, c, total, ex0.URL)
 		}
 	}
 }
 
 // envelopePastTheEnd asks for pages at and past the end; T.Get checks that they are empty and
 // keep the request's cursor.
-func envelopePastTheEnd(t *T) {
-	total := t.run.population
+func envelopePastTheEnd(t *T, res *resource) {
+	scope := t.scope(res, q())
+	_, first := t.List(res, CredPrimary, with(scope, "per_page", "1"))
+	total := first.TotalRecords
 	for _, c := range []int64{total, total + 1, total + 1000} {
-		ex, p := t.List(t.run.users, CredPrimary, q("per_page", "10", "last_record_number", itoa(c)))
+		ex, p := t.List(res, CredPrimary, with(scope, "per_page", "10", "last_record_number", itoa(c)))
 		if p.TotalRecords != total {
 			t.Errorf(ex, "past the end total_records is %d, want %d", p.TotalRecords, total)
 		}

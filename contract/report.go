@@ -61,6 +61,9 @@ func (r *Report) WriteOutcome(w io.Writer) error {
 
 func (r *Report) header(b *strings.Builder) {
 	fmt.Fprintf(b, "contract suite against %s (population %d users)\n", r.Target, r.Population)
+	if r.Window != "" {
+		fmt.Fprintf(b, "walks and comparisons over %s\n", r.Window)
+	}
 }
 
 // failures writes each failed check with its problems; problems found in the same answer

@@ -24,7 +24,11 @@ type Report struct {
 	Failed      int      `json:"failed"`
 	Skipped     int      `json:"skipped"`
 	// Sampled is true when some check covered only part of the population.
-	Sampled    bool          `json:"sampled"`
+	Sampled bool `json:"sampled"`
+	// Window says which records the checks that walk or compare answers looked at: those
+	// created or placed before an instant fixed at the start of the run, so that records a
+	// live server adds meanwhile do not move what they compare.
+	Window     string        `json:"window,omitempty"`
 	Duration   time.Duration `json:"-"`
 	DurationMS float64       `json:"duration_ms"`
 }
@@ -34,10 +38,18 @@ func (r *Report) OK() bool { return r.Failed == 0 }
 
 // Checks returns every check of the suite, in the order it runs them.
 func Checks() []Check {
+	users := func(t *T) *resource { return t.run.users }
 	var all []Check
 	for _, family := range [][]Check{
-		schemaChecks, authChecks, envelopeChecks, pagingChecks, orderingChecks, filterChecks,
-		timeRangeChecks, moneyChecks, validationChecks, tenantChecks, repeatChecks,
+		schemaChecks(users, "user", "schema"),
+		authChecks(users, "user", "auth"),
+		envelopeChecks(users, "user", "envelope"),
+		pagingChecks(users, "user", "paging", 0.45, 0.15),
+		orderingChecks, filterChecks,
+		timeRangeChecks(users, "user", "created_at", "timerange"),
+		moneyChecks,
+		validationChecks(users, "user", "validation"),
+		tenantChecks, repeatChecks,
 	} {
 		all = append(all, family...)
 	}
@@ -62,8 +74,12 @@ type runner struct {
 	sampleNote string
 	// lost is set when the target stopped answering during the run.
 	lost error
-	// probe memoizes the user whose created_at the time range checks found.
-	probe *probeUser
+	// probes memoizes, per resource, the record whose exact time the time range checks
+	// found.
+	probes map[string]probeRecord
+	// win is the end of the run's window (see T.window), once found; winNote says how.
+	win     *time.Time
+	winNote string
 }
 
 type sampledUser struct {
@@ -84,7 +100,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, &ConfigError{Problems: []string{err.Error()}}
 	}
-	r := &runner{cfg: cfg, spec: cfg.Spec, client: c, redact: newRedactor(cfg.APIKey, cfg.APIKey2), users: newUsers(cfg.Spec)}
+	r := &runner{cfg: cfg, spec: cfg.Spec, client: c, redact: newRedactor(cfg.APIKey, cfg.APIKey2),
+		users: newUsers(cfg.Spec), probes: map[string]probeRecord{}}
 	start := time.Now()
 	if err := r.preflight(ctx); err != nil {
 		return nil, redactError(err, r.redact)
@@ -129,6 +146,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			fmt.Fprintln(cfg.Log, line)
 		}
 		if r.lost != nil {
+			rep.Window = r.winNote
 			rep.Requests = c.Sent()
 			rep.Duration = time.Since(start)
 			rep.DurationMS = ms(rep.Duration)
@@ -139,6 +157,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	rep.Requests = c.Sent()
 	rep.Duration = time.Since(start)
 	rep.DurationMS = ms(rep.Duration)
+	rep.Window = r.winNote
 	redactReport(rep, r.redact)
 	return rep, nil
 }
@@ -216,49 +235,49 @@ func (r *runner) runCheck(ctx context.Context, ch Check) (res Result) {
 	return res
 }
 
-// users returns the primary FI's user objects the money checks inspect, fetched once per run:
-// everyone when a walk fits the checks' allowance, otherwise the first pages in both
-// orders, so the newest and the oldest users are covered.
+// users returns the primary FI's user objects the money checks inspect, fetched once per run
+// within the run's window: everyone when a walk fits the checks' allowance, otherwise the
+// first pages in both orders, so the newest and the oldest users are covered.
 func (t *T) users() []sampledUser {
 	r := t.run
-	if r.population == 0 {
-		t.Skipf("the FI has no users to inspect")
-	}
 	if r.sample != nil {
 		if r.sampleNote != "" {
 			t.Sampled("%s", r.sampleNote)
 		}
 		return r.sample
 	}
+	res := r.users
+	scope := t.scope(res, q())
+	_, first := t.List(res, CredPrimary, with(scope, "per_page", "1"))
+	total := first.TotalRecords
+	if total == 0 {
+		t.Skipf("the FI has no users to inspect in the run's window")
+	}
 	r.sample = []sampledUser{}
-	if walkCost(r.population, 100) <= int64(t.Allowance(0.08)) {
-		for cursor := int64(0); ; {
-			ex, p := t.List(t.run.users, CredPrimary, q("per_page", "100", "last_record_number", itoa(cursor)))
-			for _, raw := range p.Items {
-				r.sample = append(r.sample, sampledUser{raw: raw, ex: ex})
-			}
-			if len(p.Items) == 0 || p.LastRecordNumber <= cursor {
-				return r.sample
-			}
-			cursor = p.LastRecordNumber
+	if walkCost(total, 100) <= int64(t.Allowance(0.08)) {
+		w := walk(t, res, CredPrimary, q(), 100, 0)
+		for i, raw := range w.items {
+			r.sample = append(r.sample, sampledUser{raw: raw, ex: w.pageOf(i)})
 		}
+		return r.sample
 	}
 	const half = moneySample / 2
 	for _, order := range []string{"desc", "asc"} {
 		for cursor := 0; cursor < half; cursor += 100 {
-			ex, p := t.List(t.run.users, CredPrimary, q("per_page", "100", "sort_order", order, "last_record_number", itoa(cursor)))
+			ex, p := t.List(res, CredPrimary, with(scope, "per_page", "100", "sort_order", order, "last_record_number", itoa(cursor)))
 			for _, raw := range p.Items {
 				r.sample = append(r.sample, sampledUser{raw: raw, ex: ex})
 			}
 		}
 	}
-	r.sampleNote = fmt.Sprintf("inspected %d of %d users (the newest and the oldest)", len(r.sample), r.population)
+	r.sampleNote = fmt.Sprintf("inspected %d of %d users (the newest and the oldest)", len(r.sample), total)
 	t.Sampled("%s", r.sampleNote)
 	return r.sample
 }
 
 func redactReport(rep *Report, rd redactor) {
 	rep.Target = rd.String(rep.Target)
+	rep.Window = rd.String(rep.Window)
 	for i := range rep.Checks {
 		c := &rep.Checks[i]
 		c.Reason = rd.String(c.Reason)

@@ -31,15 +31,17 @@ func (w walked) pageOf(i int) *Exchange {
 	return w.pages[0]
 }
 
-// walk follows last_record_number from cursor 0 at perPage, the way a partner pages, until a
-// page comes back empty or limit items were seen. Besides the envelope every answer gets, the
+// walk follows last_record_number from cursor 0 at perPage, the way a partner pages, through
+// res's list filtered by filter and limited to the run's window (so no record enters the list
+// while it is walked), until a page comes back empty or limit items were seen. Besides the envelope every answer gets, the
 // walk checks that total_records never changes and that no item comes back twice.
-func walk(t *T, cred Cred, filter url.Values, perPage, limit int64) walked {
+func walk(t *T, res *resource, cred Cred, filter url.Values, perPage, limit int64) walked {
 	var w walked
 	var cursor int64
 	seen := map[string]int{}
+	filter = t.scope(res, filter)
 	for pages := 0; ; pages++ {
-		ex, p := t.List(t.run.users, cred, with(filter, "per_page", itoa(perPage), "last_record_number", itoa(cursor)))
+		ex, p := t.List(res, cred, with(filter, "per_page", itoa(perPage), "last_record_number", itoa(cursor)))
 		w.pages = append(w.pages, ex)
 		w.starts = append(w.starts, len(w.ids))
 		if pages == 0 {
@@ -47,7 +49,7 @@ func walk(t *T, cred Cred, filter url.Values, perPage, limit int64) walked {
 		} else if p.TotalRecords != w.total {
 			t.Errorf(ex, "total_records changed from %d to %d while paging (per_page=%d, cursor %d)", w.total, p.TotalRecords, perPage, cursor)
 		}
-		ids, err := p.ids()
+		ids, err := res.ids(p)
 		if err != nil {
 			t.Fatalf(ex, "%v", err)
 		}
@@ -59,7 +61,7 @@ func walk(t *T, cred Cred, filter url.Values, perPage, limit int64) walked {
 		}
 		for _, id := range ids {
 			if first, ok := seen[id]; ok {
-				t.Errorf(ex, "per_page=%d: user %q is returned twice, at positions %d and %d: the cursor does not count what it returned", perPage, id, first, len(w.ids))
+				t.Errorf(ex, "per_page=%d: %s %q is returned twice, at positions %d and %d: the cursor does not count what it returned", perPage, res.noun, id, first, len(w.ids))
 			} else {
 				seen[id] = len(w.ids)
 			}
