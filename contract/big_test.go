@@ -34,7 +34,8 @@ func TestLargePopulationIsSampledWithinTheBudget(t *testing.T) {
 	require.NoError(t, err)
 	a, err := app.New(cfg)
 	require.NoError(t, err)
-	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: mockServer(t, a.Handler), APIKey: "large-key", APIKey2: "small-key"})
+	h, doc := withOrders(t, a.Handler, []string{"large-key", "small-key"}, refOptions{})
+	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: mockServer(t, h), APIKey: "large-key", APIKey2: "small-key", Spec: doc})
 	require.NoError(t, err)
 	var out bytes.Buffer
 	require.NoError(t, rep.WriteSummary(&out))
@@ -50,7 +51,8 @@ func TestLargePopulationIsSampledWithinTheBudget(t *testing.T) {
 	for _, c := range rep.Checks {
 		sampled[c.Name] = c.Sampled
 	}
-	for _, name := range []string{"paging/walk", "ordering/reverse-created_at", "ordering/reverse-user_account_id", "filters/product", "money/two-decimals", "tenants/isolation"} {
-		assert.True(t, sampled[name], "%s samples a population of 6,000", name)
+	for _, name := range []string{"paging/walk", "ordering/reverse-created_at", "ordering/reverse-user_account_id", "filters/product", "money/two-decimals", "tenants/isolation",
+		"orders-paging/walk", "orders-ordering/reverse", "orders-fields/decimals", "relations/tenants-disjoint"} {
+		assert.True(t, sampled[name], "%s samples a population of 6,000 users and their orders", name)
 	}
 }

@@ -150,9 +150,40 @@ func (t *T) Notef(format string, args ...any) {
 func (t *T) Failed() bool { return t.res.Status == Fail }
 
 // fixedCost is about what the checks whose cost does not grow with the population need
-// together (auth, envelope, filters, the time range bisection, validation, the tenant lookups,
-// repeatability). The rest of the budget is shared by the checks that walk the population.
-const fixedCost = 330
+// together, users and orders (auth, envelope, the partition counts, the time range
+// bisections, validation, detail and tenant lookups, repeatability). The rest of the budget is
+// shared by the checks that walk or sample the population, each taking its share below.
+const fixedCost = 480
+
+// The shares of the walking budget (MaxRequests - fixedCost) each check that walks or samples
+// the population plans with. They add up to at most 1, so every check gets its share whatever
+// ran before it; what a check needs beyond its share it samples, and says so. With the default
+// budget the users' shares cover a population of 1,000 in full.
+const (
+	shareUserWalk          = 0.36
+	shareUserFilteredWalk  = 0.07
+	shareUserReverse       = 0.045 // each sort key
+	shareUserSample        = 0.025
+	shareUserTenants       = 0.045
+	shareUserFilterProduct = 0.03
+	shareUserFilterKyc     = 0.05
+	shareUserFilterAnd     = 0.01
+	shareOrderWalk         = 0.10
+	shareOrderFilteredWalk = 0.04
+	shareOrderReverse      = 0.04
+	shareOrderSample       = 0.04
+	shareOrderFilter       = 0.015 // each of side, product, status, and, user_account_id
+	shareOrderTenants      = 0.015
+)
+
+// allShares lists every share as checks take them, for the test that they fit.
+var allShares = []float64{
+	shareUserWalk, shareUserFilteredWalk, shareUserReverse, shareUserReverse, shareUserSample,
+	shareUserTenants, shareUserFilterProduct, shareUserFilterKyc, shareUserFilterAnd,
+	shareOrderWalk, shareOrderFilteredWalk, shareOrderReverse, shareOrderSample,
+	shareOrderFilter, shareOrderFilter, shareOrderFilter, shareOrderFilter, shareOrderFilter,
+	shareOrderTenants,
+}
 
 // Allowance is how many requests a check that walks the population may plan for: its share of
 // the budget left after the fixed-cost checks, and no more than what is left in fact.

@@ -51,7 +51,9 @@ func testClient(t *testing.T, cfg Config) (*client, *[]time.Duration) {
 }
 
 func TestClientRetries(t *testing.T) {
-	date := time.Now().Add(3 * time.Second).UTC().Format(http.TimeFormat)
+	// dateIn3s stands for an HTTP date 3 s after the request, written when the subtest runs:
+	// written when the table is built, a slow machine could spend part of the wait first.
+	const dateIn3s = "<date in 3 s>"
 	tests := []struct {
 		name       string
 		statuses   []int
@@ -63,7 +65,7 @@ func TestClientRetries(t *testing.T) {
 		wantSleeps []time.Duration
 	}{
 		{"429 honours Retry-After seconds", []int{429, 429}, map[string]string{"Retry-After": "2"}, 0, 200, 3, []time.Duration{2 * time.Second, 2 * time.Second}},
-		{"503 honours an HTTP-date Retry-After", []int{503}, map[string]string{"Retry-After": date}, 0, 200, 2, []time.Duration{3 * time.Second}},
+		{"503 honours an HTTP-date Retry-After", []int{503}, map[string]string{"Retry-After": dateIn3s}, 0, 200, 2, []time.Duration{3 * time.Second}},
 		{"no Retry-After backs off", []int{503, 503}, nil, 0, 200, 3, []time.Duration{time.Second, 2 * time.Second}},
 		{"gives up after the retries", []int{429, 429, 429, 429, 429}, map[string]string{"Retry-After": "1"}, 2, 429, 3, []time.Duration{time.Second, time.Second}},
 		{"a Retry-After beyond the cap is not waited for", []int{429}, map[string]string{"Retry-After": "3600"}, 0, 429, 1, nil},
@@ -71,7 +73,14 @@ func TestClientRetries(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv, n := scripted(t, tt.statuses, tt.header)
+			header := map[string]string{}
+			for k, v := range tt.header {
+				if v == dateIn3s {
+					v = time.Now().Add(3 * time.Second).UTC().Format(http.TimeFormat)
+				}
+				header[k] = v
+			}
+			srv, n := scripted(t, tt.statuses, header)
 			c, slept := testClient(t, Config{BaseURL: srv.URL + "/v1", APIKey: "k", Retries: tt.retries})
 			ex, err := c.Do(context.Background(), Request{Path: "/users/"})
 			require.NoError(t, err)

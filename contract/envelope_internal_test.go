@@ -86,3 +86,15 @@ func TestEveryListAnswerGetsItsEnvelopeChecked(t *testing.T) {
 		})
 	}
 }
+
+// TestSharesFitTheBudget: the walking checks' shares of the budget add up to at most all of
+// it, so a check late in the run still gets its share.
+func TestSharesFitTheBudget(t *testing.T) {
+	sum := 0.0
+	for _, s := range allShares {
+		require.Greater(t, s, 0.0)
+		sum += s
+	}
+	assert.LessOrEqual(t, sum, 1.0)
+	assert.Less(t, fixedCost, DefaultMaxRequests/2, "most of the default budget is left for the checks that walk")
+}

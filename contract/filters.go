@@ -37,7 +37,7 @@ func filtersProduct(t *T) {
 	for _, prod := range t.run.users.enum("product") {
 		filters = append(filters, q("product", prod))
 	}
-	eachMatchOf(t, filters, t.Allowance(0.04), func(f url.Values, u *user) string {
+	eachMatchOf(t, filters, t.Allowance(shareUserFilterProduct), func(f url.Values, u *user) string {
 		prod := f.Get("product")
 		if _, ok := u.account(prod); !ok {
 			return "has no " + prod + " account but product=" + prod + " returned it"
@@ -53,7 +53,7 @@ func filtersKycStatus(t *T) {
 			filters = append(filters, q(prod+"_kyc_status", st))
 		}
 	}
-	eachMatchOf(t, filters, t.Allowance(0.06), func(f url.Values, u *user) string {
+	eachMatchOf(t, filters, t.Allowance(shareUserFilterKyc), func(f url.Values, u *user) string {
 		return violates(u, f)
 	})
 }
@@ -136,7 +136,7 @@ func filtersAnd(t *T) {
 		q(prods[0]+"_kyc_status", sts[len(sts)/2], prods[1]+"_kyc_status", sts[len(sts)/2]),
 		q("product", prods[len(prods)-1], prods[0]+"_kyc_status", sts[len(sts)/2]),
 	}
-	eachMatchOf(t, combos, t.Allowance(0.02), violates2)
+	eachMatchOf(t, combos, t.Allowance(shareUserFilterAnd), violates2)
 	// The totals of each combination and of its parts, as one consistent count.
 	var queries []url.Values
 	for _, c := range combos {

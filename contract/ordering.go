@@ -16,10 +16,10 @@ var sortKeys = []string{"created_at", "user_account_id"}
 var orderingChecks = []Check{
 	{Name: "ordering/reverse-created_at", Family: "ordering",
 		Description: "sort_key=created_at: asc is the exact reverse of desc (ties broken by user_account_id in the same direction), within the run's fixed window",
-		run:         func(t *T) { orderingReverse(t, t.run.users, q("sort_key", "created_at"), 0.08) }},
+		run:         func(t *T) { orderingReverse(t, t.run.users, q("sort_key", "created_at"), shareUserReverse) }},
 	{Name: "ordering/reverse-user_account_id", Family: "ordering",
 		Description: "sort_key=user_account_id: asc is the exact reverse of desc, within the run's fixed window",
-		run:         func(t *T) { orderingReverse(t, t.run.users, q("sort_key", "user_account_id"), 0.08) }},
+		run:         func(t *T) { orderingReverse(t, t.run.users, q("sort_key", "user_account_id"), shareUserReverse) }},
 	{Name: "ordering/default", Family: "ordering",
 		Description: "with no sort parameters the order is the document's default (sort_key=created_at, sort_order=desc), within the run's fixed window",
 		run:         func(t *T) { orderingDefault(t, t.run.users) }},

@@ -49,6 +49,10 @@ type mutableFields struct {
 // order's settlement ends "pending"; every other state is final.
 const transientState = "pending"
 
+// approvedState is the KYC state that lets a user trade: kyc_approved_at comes with it, and
+// orders are placed only on approved accounts.
+const approvedState = "approved"
+
 // detail returns the detail path of the record id.
 func (r *resource) detail(id string) string {
 	return r.detailPrefix + url.PathEscape(id) + "/"
@@ -111,9 +115,8 @@ func (r *resource) timeAndID(raw json.RawMessage) (string, string, error) {
 
 // Paths of the collections the suite knows, relative to the base URL.
 const (
-	usersList   = "/users/"
-	ordersList  = "/orders/"
-	ordersIDKey = "{order_id}"
+	usersList  = "/users/"
+	ordersList = "/orders/"
 )
 
 // newUsers describes the user collection from the document.
@@ -138,4 +141,42 @@ func (r *resource) kycStatuses() []string {
 		}
 	}
 	return nil
+}
+
+// newOrders describes the order collection from the document, or returns nil when the
+// document declares no order list.
+func newOrders(s *spec.Spec) *resource {
+	params, ok := s.QueryParams(ordersList)
+	if !ok {
+		return nil
+	}
+	return &resource{
+		name: "orders", noun: "order", family: "orders-",
+		list: ordersList, detailPrefix: ordersList,
+		idField: "order_id", timeField: "placed_at", timeShown: true,
+		startParam: "placed_at_start", endParam: "placed_at_end",
+		notFound: "Order not found",
+		params:   params,
+		mutable:  mutableFields{state: "status", stamp: "completed_at"},
+	}
+}
+
+// ordersOf is the order collection, for the checks of orders; it skips the check when the
+// document has none.
+func ordersOf(t *T) *resource {
+	if t.run.orders == nil {
+		t.Skipf("the document declares no order list (GET %s)", ordersList)
+	}
+	return t.run.orders
+}
+
+// usersOf is the user collection, for the generic checks run on users.
+func usersOf(t *T) *resource { return t.run.users }
+
+// an puts the indefinite article before a noun: "a user", "an order".
+func an(noun string) string {
+	if strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an " + noun
+	}
+	return "a " + noun
 }

@@ -4,7 +4,7 @@ package contract
 func schemaChecks(pick func(*T) *resource, noun, family string) []Check {
 	return []Check{
 		{Name: family + "/responses", Family: family,
-			Description: "a " + noun + " list page, a " + noun + " detail, a 422, a 401 and a 404 each match the OpenAPI document (every response of every check is validated too)",
+			Description: an(noun) + " list page, " + an(noun) + " detail, a 422, a 401 and a 404 each match the OpenAPI document (every response of every check is validated too)",
 			run:         func(t *T) { schemaResponses(t, pick(t)) }},
 	}
 }

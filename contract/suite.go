@@ -38,18 +38,19 @@ func (r *Report) OK() bool { return r.Failed == 0 }
 
 // Checks returns every check of the suite, in the order it runs them.
 func Checks() []Check {
-	users := func(t *T) *resource { return t.run.users }
+	users := usersOf
 	var all []Check
 	for _, family := range [][]Check{
 		schemaChecks(users, "user", "schema"),
 		authChecks(users, "user", "auth"),
 		envelopeChecks(users, "user", "envelope"),
-		pagingChecks(users, "user", "paging", 0.45, 0.15),
+		pagingChecks(users, "user", "paging", shareUserWalk, shareUserFilteredWalk),
 		orderingChecks, filterChecks,
 		timeRangeChecks(users, "user", "created_at", "timerange"),
 		moneyChecks,
 		validationChecks(users, "user", "validation"),
 		tenantChecks, repeatChecks,
+		ordersChecks(),
 	} {
 		all = append(all, family...)
 	}
@@ -77,6 +78,17 @@ type runner struct {
 	// probes memoizes, per resource, the record whose exact time the time range checks
 	// found.
 	probes map[string]probeRecord
+	// orderTotal is the number of orders in the run's window, once asked; orderSample and
+	// windows memoize the orders the field, relation and filter checks inspect.
+	orderTotal      *int64
+	orderSample     []sampledOrder
+	orderSampleNote string
+	windows         []orderWindow
+	// orderUsers memoizes the users of the sampled orders the relation checks found, and
+	// the ids the FI answered 404 for.
+	orderUsers        map[string]*user
+	orderUsersMissing map[string]*Exchange
+	orderUsersNote    string
 	// win is the end of the run's window (see T.window), once found; winNote says how.
 	win     *time.Time
 	winNote string
@@ -101,7 +113,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, &ConfigError{Problems: []string{err.Error()}}
 	}
 	r := &runner{cfg: cfg, spec: cfg.Spec, client: c, redact: newRedactor(cfg.APIKey, cfg.APIKey2),
-		users: newUsers(cfg.Spec), probes: map[string]probeRecord{}}
+		users: newUsers(cfg.Spec), orders: newOrders(cfg.Spec), probes: map[string]probeRecord{}}
 	start := time.Now()
 	if err := r.preflight(ctx); err != nil {
 		return nil, redactError(err, r.redact)
@@ -254,7 +266,7 @@ func (t *T) users() []sampledUser {
 		t.Skipf("the FI has no users to inspect in the run's window")
 	}
 	r.sample = []sampledUser{}
-	if walkCost(total, 100) <= int64(t.Allowance(0.08)) {
+	if walkCost(total, 100) <= int64(t.Allowance(shareUserSample)) {
 		w := walk(t, res, CredPrimary, q(), 100, 0)
 		for i, raw := range w.items {
 			r.sample = append(r.sample, sampledUser{raw: raw, ex: w.pageOf(i)})

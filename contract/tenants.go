@@ -17,7 +17,7 @@ const tenantProbes = 10
 func tenantsIsolation(t *T) {
 	users := t.run.users
 	// Each FI's ids, as far as the budget allows: both whole when they fit.
-	allowance := int64(t.Allowance(0.1))
+	allowance := int64(t.Allowance(shareUserTenants))
 	_, p1 := t.List(users, CredPrimary, t.scope(users, q("per_page", "1")))
 	_, p2 := t.List(users, CredSecond, t.scope(users, q("per_page", "1")))
 	limit := int64(0)

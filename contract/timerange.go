@@ -13,7 +13,7 @@ func timeRangeChecks(pick func(*T) *resource, noun, field, family string) []Chec
 			Description: field + "_start is inclusive and " + field + "_end exclusive, checked at one " + noun + "'s exact " + field + " (found by bisection through the API)",
 			run:         func(t *T) { timeRangeBoundaries(t, pick(t)) }},
 		{Name: family + "/split", Family: family,
-			Description: "[a,b) + [b,c) = [a,c): splitting a range at a " + noun + "'s exact " + field + " neither loses nor double-counts anyone (c is the run's fixed window end, so no new record changes the counts)",
+			Description: "[a,b) + [b,c) = [a,c): splitting a range at " + an(noun) + "'s exact " + field + " neither loses nor double-counts anyone (c is the run's fixed window end, so no new record changes the counts)",
 			run:         func(t *T) { timeRangeSplit(t, pick(t)) }},
 		{Name: family + "/zoneless-is-utc", Family: family,
 			Description: "a datetime without a zone is UTC: the same instant written with Z, with +02:00 and with no zone selects the same " + noun + "s",

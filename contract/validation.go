@@ -37,7 +37,7 @@ func validationChecks(pick func(*T) *resource, noun, family string) []Check {
 			Description: "with every parameter wrong, each one is reported once, in the document's parameter order; parameters the document does not declare are ignored",
 			run:         func(t *T) { validationEveryError(t, pick(t)) }},
 		Check{Name: family + "/trailing-slash", Family: family,
-			Description: "a " + noun + " path without its trailing slash gets 307 to the slashed path with the query kept, before auth",
+			Description: an(noun) + " path without its trailing slash gets 307 to the slashed path with the query kept, before auth",
 			run:         func(t *T) { validationTrailingSlash(t, pick(t)) }},
 		Check{Name: family + "/unknown-path", Family: family,
 			Description: `an unknown path gets 404 {"detail":"Not Found"}`,
