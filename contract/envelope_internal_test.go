@@ -15,10 +15,16 @@ import (
 // returns its result.
 func runOne(t *testing.T, body string, fn func(t *T)) Result {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	return runOn(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("content-type", "application/json")
 		_, _ = w.Write([]byte(body))
-	}))
+	}), fn)
+}
+
+// runOn runs fn as a check against h and returns its result.
+func runOn(t *testing.T, h http.Handler, fn func(t *T)) Result {
+	t.Helper()
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	cfg, err := Config{BaseURL: srv.URL + "/v1", APIKey: "k"}.normalized()
 	require.NoError(t, err)

@@ -16,8 +16,9 @@ const windowMargin = time.Hour
 // ends before the newest instant the server showed at the start of the run (minus a margin),
 // so no record can enter it while the suite runs, against a frozen mock, a mock whose clock
 // runs a day per second, or staging. The instant is found once per run from the answers: the
-// newest order's placed_at or completed_at, an approved account's kyc_approved_at, or, when
-// the FI shows none of those, the newest user's created_at found by bisection.
+// latest of the newest order's placed_at or completed_at and the newest users' accounts'
+// kyc_approved_at, or, when the FI shows none of those, the newest user's created_at found by
+// bisection.
 func (t *T) window() time.Time {
 	r := t.run
 	if r.win != nil {
@@ -49,7 +50,8 @@ func (t *T) window() time.Time {
 			}
 		}
 	}
-	if newest.IsZero() {
+	// The newest users' decisions too: an FI whose last order is old may have newer users.
+	{
 		_, p := t.List(r.users, CredPrimary, q("per_page", "100"))
 		for _, raw := range p.Items {
 			if u, err := decodeUser(raw); err == nil {
