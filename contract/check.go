@@ -13,8 +13,10 @@ import (
 type Check struct {
 	// Name is "family/case", e.g. "paging/walk".
 	Name string
-	// Family groups checks: auth, envelope, paging, ordering, filters, timerange, money,
-	// validation, tenants, repeat, schema.
+	// Family groups checks: schema, auth, envelope, paging, ordering, filters, timerange,
+	// money, validation, tenants, repeat for users; orders-schema, orders-auth,
+	// orders-envelope, orders-paging, orders-ordering, orders-filters, orders-timerange,
+	// orders-detail, orders-validation, orders-fields for orders; relations between them.
 	Family      string
 	Description string
 	// NeedsSecondKey skips the check when no second FI's key is given.
