@@ -242,6 +242,10 @@ func ordersFilterUser(t *T) {
 				users = append(users, u)
 			}
 		}
+		if len(users) == 0 {
+			t.Errorf(w.baseEx, "the orders of the range have no user_account_id")
+			continue
+		}
 		for _, u := range users {
 			t.compareFilter(res, w, orderFilter{"user_account_id": u})
 		}
