@@ -119,15 +119,26 @@ const (
 	ordersList = "/orders/"
 )
 
+// listParams reads the query parameters of the list at path from the document; ok is false
+// when the document has no such list.
+func listParams(s *spec.Spec, path string) (params []spec.Param, ok bool) {
+	op, _ := s.Get(path)
+	if op == nil {
+		return nil, false
+	}
+	return op.Params, true
+}
+
 // newUsers describes the user collection from the document.
 func newUsers(s *spec.Spec) *resource {
+	params, _ := listParams(s, usersList)
 	return &resource{
 		name: "users", noun: "user",
-		list: usersList, detailPrefix: strings.TrimSuffix(spec.DetailPath, "{user_account_id}/"),
+		list: usersList, detailPrefix: usersList,
 		idField: "user_account_id", timeField: "created_at",
 		startParam: "created_at_start", endParam: "created_at_end",
 		notFound: "User not found",
-		params:   s.ListParams,
+		params:   params,
 		mutable:  mutableFields{state: "kyc_status", stamp: "kyc_approved_at"},
 	}
 }
@@ -146,7 +157,7 @@ func (r *resource) kycStatuses() []string {
 // newOrders describes the order collection from the document, or returns nil when the
 // document declares no order list.
 func newOrders(s *spec.Spec) *resource {
-	params, ok := s.QueryParams(ordersList)
+	params, ok := listParams(s, ordersList)
 	if !ok {
 		return nil
 	}

@@ -1,6 +1,6 @@
 // Package spec loads the Partner API's OpenAPI document and reads from it everything the mock
-// serves by: the base path, the paths, the list parameters in order with their enums, bounds and
-// defaults. The Go code elsewhere never repeats those facts; it asks a *Spec.
+// serves by: the base path, the operations and their parameters in order, with their enums,
+// bounds and defaults. The Go code elsewhere never repeats those facts; it asks a *Spec.
 package spec
 
 import (
@@ -16,13 +16,6 @@ import (
 //go:embed openapi.json
 var embedded []byte
 
-// Paths of the two user endpoints, relative to the base path. They name the resources the mock
-// implements; everything about their parameters comes from the document.
-const (
-	ListPath   = "/users/"
-	DetailPath = "/users/{user_account_id}/"
-)
-
 // Embedded returns the OpenAPI document compiled into the binary.
 func Embedded() []byte {
 	return embedded
@@ -36,31 +29,9 @@ type Spec struct {
 	Raw []byte
 	// BasePath is the path of servers[0].url ("/v1"), or "" when the document has no servers.
 	BasePath string
-	// ListParams are the query parameters of the user list, in document order.
-	ListParams []Param
-	// Products and KycStatuses are the enums of the product and KYC status parameters.
-	Products    []string
-	KycStatuses []string
 
 	// served is the document prepared for GET /openapi.json.
 	served servedDocument
-}
-
-// LoadError lists every problem that keeps a document from being served.
-type LoadError struct {
-	Source   string
-	Problems []string
-}
-
-// Error reports all problems, one per line.
-func (e *LoadError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "spec %s: %d problem(s):", e.Source, len(e.Problems))
-	for _, p := range e.Problems {
-		b.WriteString("\n  - ")
-		b.WriteString(p)
-	}
-	return b.String()
 }
 
 // LoadEmbedded loads the document compiled into the binary.
@@ -69,20 +40,20 @@ func LoadEmbedded() (*Spec, error) {
 }
 
 // Load parses, validates and reads the document in data. source names it in errors. Every
-// problem found is reported at once in a *LoadError.
+// problem found is reported at once, one per line.
 func Load(source string, data []byte) (*Spec, error) {
 	s, problems := Inspect(source, data)
 	if len(problems) > 0 {
-		return nil, &LoadError{Source: source, Problems: problems}
+		return nil, fmt.Errorf("spec %s: %d problem(s):\n  - %s", source, len(problems), strings.Join(problems, "\n  - "))
 	}
 	return s, nil
 }
 
 // Inspect reads the document in data as far as it can and returns what it read along with every
-// problem that keeps the mock from serving it. The Spec is nil only when data is not an OpenAPI
+// problem that keeps it from being served. The Spec is nil only when data is not an OpenAPI
 // document at all; otherwise it holds what could be read, so callers (the app's start-up check)
-// can go on to find the problems that only the parser or the tenants reveal and report them all
-// in one message. OpenAPI 3.0 and 3.1 documents are both read: kin-openapi maps 3.0's nullable
+// can go on to find the problems that only the resources or the tenants reveal and report them
+// all in one message. OpenAPI 3.0 and 3.1 documents are both read: kin-openapi maps 3.0's nullable
 // and boolean exclusiveMinimum onto the same fields 3.1's anyOf-null and numeric bounds use.
 func Inspect(source string, data []byte) (*Spec, []string) {
 	loader := openapi3.NewLoader()
@@ -108,18 +79,6 @@ func Inspect(source string, data []byte) (*Spec, []string) {
 			s.BasePath = strings.TrimSuffix(u.Path, "/")
 		}
 	}
-	list := operation(doc, ListPath)
-	if list == nil {
-		problems = append(problems, fmt.Sprintf("no GET operation for the user list path %q", ListPath))
-	} else {
-		params, perr := readParams(list)
-		problems = append(problems, perr...)
-		s.ListParams = params
-	}
-	if operation(doc, DetailPath) == nil {
-		problems = append(problems, fmt.Sprintf("no GET operation for the user detail path %q", DetailPath))
-	}
-	problems = append(problems, s.readEnums()...)
 	served, err := newServedDocument(data, doc)
 	if err != nil {
 		problems = append(problems, err.Error())
@@ -128,9 +87,45 @@ func Inspect(source string, data []byte) (*Spec, []string) {
 	return s, problems
 }
 
-// Param returns the list parameter called name.
-func (s *Spec) Param(name string) (Param, bool) {
-	for _, p := range s.ListParams {
+// Operation is one GET operation of the document.
+type Operation struct {
+	// Path is the operation's path relative to the base path ("/users/{user_account_id}/").
+	Path        string
+	Summary     string
+	Description string
+	// Params are its query parameters, in document order.
+	Params []Param
+	// PathParams names its path parameters, in document order.
+	PathParams []string
+	// Doc is the operation as kin-openapi loaded it.
+	Doc *openapi3.Operation
+}
+
+// Get reads the GET operation at path. It returns nil and no problems when the document has
+// no such operation, and the operation as far as it could be read with every problem of its
+// parameters otherwise.
+func (s *Spec) Get(path string) (*Operation, []string) {
+	op := operation(s.Doc, path)
+	if op == nil {
+		return nil, nil
+	}
+	o := &Operation{Path: path, Summary: op.Summary, Description: op.Description, Doc: op}
+	var problems []string
+	o.Params, problems = readParams(op)
+	for _, ref := range op.Parameters {
+		if ref != nil && ref.Value != nil && ref.Value.In == openapi3.ParameterInPath {
+			o.PathParams = append(o.PathParams, ref.Value.Name)
+		}
+	}
+	for i := range problems {
+		problems[i] = fmt.Sprintf("GET %s: %s", path, problems[i])
+	}
+	return o, problems
+}
+
+// Param returns the query parameter called name.
+func (o *Operation) Param(name string) (Param, bool) {
+	for _, p := range o.Params {
 		if p.Name == name {
 			return p, true
 		}

@@ -15,11 +15,12 @@ func TestLoadEmbeddedReadsTheDocument(t *testing.T) {
 	s, err := LoadEmbedded()
 	require.NoError(t, err)
 	assert.Equal(t, "/v1", s.BasePath)
-	assert.Equal(t, []string{"crypto", "securities", "roth_ira", "robo"}, s.Products)
-	assert.Equal(t, []string{"not_started", "pending", "approved", "rejected"}, s.KycStatuses)
 
+	users, problems := s.Get("/users/")
+	require.Empty(t, problems)
+	require.NotNil(t, users)
 	var names []string
-	for _, p := range s.ListParams {
+	for _, p := range users.Params {
 		names = append(names, p.Name)
 	}
 	assert.Equal(t, []string{
@@ -28,7 +29,7 @@ func TestLoadEmbeddedReadsTheDocument(t *testing.T) {
 		"per_page", "last_record_number", "sort_order", "sort_key",
 	}, names)
 
-	perPage, ok := s.Param("per_page")
+	perPage, ok := users.Param("per_page")
 	require.True(t, ok)
 	assert.Equal(t, KindInteger, perPage.Kind)
 	require.NotNil(t, perPage.Lower)
@@ -39,23 +40,56 @@ func TestLoadEmbeddedReadsTheDocument(t *testing.T) {
 	assert.Equal(t, "100", perPage.Upper.String())
 	assert.Equal(t, "25", perPage.Default)
 
-	order, ok := s.Param("sort_order")
+	order, ok := users.Param("sort_order")
 	require.True(t, ok)
 	assert.Equal(t, KindEnum, order.Kind)
 	assert.Equal(t, []string{"asc", "desc"}, order.Enum)
 	assert.Equal(t, "desc", order.Default)
 	assert.False(t, order.Nullable)
 
-	start, ok := s.Param("created_at_start")
+	start, ok := users.Param("created_at_start")
 	require.True(t, ok)
 	assert.Equal(t, KindDateTime, start.Kind)
 	assert.True(t, start.Nullable)
 	assert.False(t, start.HasDefault)
 
-	key, ok := s.Param("sort_key")
+	key, ok := users.Param("sort_key")
 	require.True(t, ok)
 	assert.Equal(t, KindString, key.Kind)
 	assert.Equal(t, "created_at", key.Default)
+
+	detail, problems := s.Get("/users/{user_account_id}/")
+	require.Empty(t, problems)
+	require.NotNil(t, detail)
+	assert.Equal(t, []string{"user_account_id"}, detail.PathParams)
+	assert.Empty(t, detail.Params)
+}
+
+func TestLoadEmbeddedReadsTheOrdersEndpoints(t *testing.T) {
+	s, err := LoadEmbedded()
+	require.NoError(t, err)
+	orders, problems := s.Get("/orders/")
+	require.Empty(t, problems)
+	require.NotNil(t, orders)
+	var names []string
+	for _, p := range orders.Params {
+		names = append(names, p.Name)
+	}
+	assert.Equal(t, []string{"user_account_id", "product", "side", "status", "placed_at_start", "placed_at_end",
+		"per_page", "last_record_number", "sort_order"}, names)
+	side, _ := orders.Param("side")
+	assert.Equal(t, []string{"buy", "sell"}, side.Enum)
+	status, _ := orders.Param("status")
+	assert.Equal(t, []string{"pending", "completed", "cancelled", "failed"}, status.Enum)
+	assert.Equal(t, "OrderStatus", status.EnumName)
+
+	detail, _ := s.Get("/orders/{order_id}/")
+	require.NotNil(t, detail)
+	assert.Equal(t, []string{"order_id"}, detail.PathParams)
+
+	missing, problems := s.Get("/widgets/")
+	assert.Nil(t, missing)
+	assert.Empty(t, problems)
 }
 
 func TestLoadReportsEveryProblem(t *testing.T) {
@@ -65,25 +99,36 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		want []string
 	}{
 		{"not JSON", `{"openapi":`, []string{"not a readable OpenAPI document"}},
-		{"no paths", `{"openapi":"3.1.0","info":{"title":"x","version":"1"},"paths":{}}`,
-			[]string{`no GET operation for the user list path "/users/"`, `no GET operation for the user detail path "/users/{user_account_id}/"`}},
-		{"unsupported parameter schema", `{"openapi":"3.1.0","info":{"title":"x","version":"1"},"paths":{
-			"/users/":{"get":{"parameters":[{"name":"q","in":"query","schema":{"type":"boolean"}}],"responses":{"200":{"description":"ok"}}}}}}`,
-			[]string{`query parameter "q": unsupported schema`, `no GET operation for the user detail path`}},
+		{"not OpenAPI 3", `{"openapi":"2.0","info":{"title":"x","version":"1"},"paths":{}}`, []string{`openapi: version "2.0" is not 3.0.x or 3.1.x`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Load("test.json", []byte(tt.doc))
 			require.Error(t, err)
-			var lerr *LoadError
-			require.ErrorAs(t, err, &lerr)
-			assert.Len(t, lerr.Problems, len(tt.want))
 			for _, w := range tt.want {
 				assert.Contains(t, err.Error(), w)
 			}
 			assert.True(t, strings.HasPrefix(err.Error(), "spec test.json:"), err.Error())
 		})
 	}
+}
+
+func TestGetReportsEveryParameterProblem(t *testing.T) {
+	doc := modified(t, func(d map[string]any) {
+		params := listParams(d)
+		params[0].(map[string]any)["schema"] = map[string]any{"type": "boolean"}
+		params[8].(map[string]any)["schema"] = map[string]any{"type": "object"}
+	})
+	s, problems := Inspect("bad.json", doc)
+	require.NotNil(t, s)
+	require.Empty(t, problems, "a parameter the document allows is the resources' business")
+	op, problems := s.Get("/users/")
+	require.NotNil(t, op)
+	assert.Len(t, op.Params, 10, "the readable parameters are kept")
+	joined := strings.Join(problems, "\n")
+	assert.Contains(t, joined, `GET /users/: query parameter "user_account_id": unsupported schema`)
+	assert.Contains(t, joined, `GET /users/: query parameter "per_page": unsupported schema`)
+	assert.Len(t, problems, 2, joined)
 }
 
 func TestLoadReadsAnOpenAPI30Document(t *testing.T) {
@@ -96,34 +141,10 @@ func TestLoadReadsAnOpenAPI30Document(t *testing.T) {
 
 	assert.Equal(t, "3.0.3", s30.Doc.OpenAPI)
 	assert.Equal(t, s31.BasePath, s30.BasePath)
-	assert.Equal(t, s31.Products, s30.Products)
-	assert.Equal(t, s31.KycStatuses, s30.KycStatuses)
-	assert.Equal(t, s31.ListParams, s30.ListParams, "nullable and allOf-wrapped $refs read like 3.1's anyOf-null")
-}
-
-func TestInspectReportsEveryProblemAndKeepsWhatItRead(t *testing.T) {
-	doc := modified(t, func(d map[string]any) {
-		params := listParams(d)
-		// An empty KYC value and a product enum with a repeat: both make the generator fail.
-		schemas := d["components"].(map[string]any)["schemas"].(map[string]any)
-		schemas["KycStatus"].(map[string]any)["enum"] = []any{"pending", ""}
-		schemas["Product"].(map[string]any)["enum"] = []any{"crypto", "crypto"}
-		// A KYC filter whose states differ from the others'.
-		params[5].(map[string]any)["schema"] = map[string]any{"type": "string", "enum": []any{"a", "b"}}
-	})
-	s, problems := Inspect("bad.json", doc)
-	require.NotNil(t, s, "the document parses, so what was read is returned")
-	assert.Len(t, s.ListParams, 12)
-	joined := strings.Join(problems, "\n")
-	assert.Contains(t, joined, `query parameter "product": enum holds "crypto" twice`)
-	assert.Contains(t, joined, `query parameter "crypto_kyc_status": enum holds an empty value`)
-	assert.Contains(t, joined, `query parameter "robo_kyc_status": its KYC states [a b] differ from "crypto_kyc_status"'s [pending ]`)
-	assert.Len(t, problems, 3, joined)
-
-	_, err := Load("bad.json", doc)
-	var lerr *LoadError
-	require.ErrorAs(t, err, &lerr)
-	assert.Equal(t, problems, lerr.Problems)
+	op30, _ := s30.Get("/users/")
+	op31, _ := s31.Get("/users/")
+	require.NotNil(t, op30)
+	assert.Equal(t, op31.Params, op30.Params, "nullable and allOf-wrapped $refs read like 3.1's anyOf-null")
 }
 
 func TestDocumentForKeepsTheOrderAndPointsServersAtTheMock(t *testing.T) {
@@ -170,7 +191,7 @@ func modified(t *testing.T, edit func(map[string]any)) []byte {
 }
 
 func listParams(d map[string]any) []any {
-	return d["paths"].(map[string]any)[ListPath].(map[string]any)["get"].(map[string]any)["parameters"].([]any)
+	return d["paths"].(map[string]any)["/users/"].(map[string]any)["get"].(map[string]any)["parameters"].([]any)
 }
 
 func topLevelKeys(t *testing.T, data []byte) []string {

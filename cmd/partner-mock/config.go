@@ -11,15 +11,16 @@ import (
 // PARTNER_MOCK_CONFIG), one tenant from flags, or the built-in tenants. Pointers tell a flag
 // that was not given from one given as zero (--seed 0 is a seed like any other).
 type tenantSource struct {
-	Config string
-	APIKey *string
-	Users  *int
-	Seed   *uint64
+	Config        string
+	APIKey        *string
+	Users         *int
+	Seed          *uint64
+	OrdersPerUser *float64
 }
 
 // oneTenant reports whether the flags describe one tenant rather than choosing a config.
 func (s tenantSource) oneTenant() bool {
-	return s.APIKey != nil || s.Users != nil || s.Seed != nil
+	return s.APIKey != nil || s.Users != nil || s.Seed != nil || s.OrdersPerUser != nil
 }
 
 // describe says where the tenants come from, for messages.
@@ -43,9 +44,9 @@ func (s tenantSource) apply(cfg *app.Config) error {
 			"use the config file, or unset it and use the flags", s.Config)}
 	case s.oneTenant():
 		if s.APIKey == nil {
-			return usageError{errors.New("--users and --seed describe one tenant and need --api-key K, the key it answers to")}
+			return usageError{errors.New("--users, --seed and --orders-per-user describe one tenant and need --api-key K, the key it answers to")}
 		}
-		if err := (app.OneTenant{APIKey: *s.APIKey, Users: s.Users, Seed: s.Seed}).Use(cfg); err != nil {
+		if err := (app.OneTenant{APIKey: *s.APIKey, Users: s.Users, Seed: s.Seed, OrdersPerUser: s.OrdersPerUser}).Use(cfg); err != nil {
 			return usageError{err}
 		}
 	case s.Config != "":

@@ -124,7 +124,7 @@ func TestBadConfigNeverHalfStarts(t *testing.T) {
 		{name: "users flag out of range", args: []string{"--api-key", "k1", "--users", "10000001"},
 			want: []string{"--users 10000001: want 0 to 10000000"}},
 		{name: "users flag without a key", args: []string{"--users", "10"},
-			want: []string{"--users and --seed describe one tenant and need --api-key K"}},
+			want: []string{"--users, --seed and --orders-per-user describe one tenant and need --api-key K"}},
 		{name: "empty key flag", args: []string{"--api-key", " ", "--users", "10"},
 			want: []string{"--api-key: want a non-empty key"}},
 		{name: "seed flag not a number", args: []string{"--api-key", "k1", "--seed", "-3"},

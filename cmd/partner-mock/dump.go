@@ -17,14 +17,17 @@ import (
 // exactly the users the mock serves. It builds the tenants exactly as serve does, from the same
 // flags, so the same flags give the same users.
 type dumpCmd struct {
-	Config string  `env:"PARTNER_MOCK_CONFIG" placeholder:"FILE" help:"Tenants config file, as for serve. Default: the built-in demo tenants."`
-	Spec   string  `env:"PARTNER_MOCK_SPEC" placeholder:"FILE" help:"The OpenAPI document serve uses (--spec), if not the built-in one: its enums shape the population."`
-	APIKey *string `name:"api-key" placeholder:"KEY" help:"Dump the tenant this key belongs to; with --users/--seed, the one tenant those flags describe (as for serve)."`
-	Tenant string  `placeholder:"NAME" help:"Dump the tenant with this name (the config's name:)."`
-	Users  *int    `placeholder:"N" help:"As for serve: users of the --api-key tenant (default 1000)."`
-	Seed   *uint64 `placeholder:"S" help:"As for serve: seed of the --api-key tenant (default 1)."`
-	Format string  `default:"json" enum:"json,ndjson,csv" help:"Output format: json, ndjson or csv (one row per account)."`
-	Out    string  `placeholder:"FILE" help:"Write to FILE instead of standard output."`
+	Config        string   `env:"PARTNER_MOCK_CONFIG" placeholder:"FILE" help:"Tenants config file, as for serve. Default: the built-in demo tenants."`
+	Spec          string   `env:"PARTNER_MOCK_SPEC" placeholder:"FILE" help:"The OpenAPI document serve uses (--spec), if not the built-in one: its enums shape the population."`
+	APIKey        *string  `name:"api-key" placeholder:"KEY" help:"Dump the tenant this key belongs to; with --users/--seed, the one tenant those flags describe (as for serve)."`
+	Tenant        string   `placeholder:"NAME" help:"Dump the tenant with this name (the config's name:)."`
+	Users         *int     `placeholder:"N" help:"As for serve: users of the --api-key tenant (default 1000)."`
+	Seed          *uint64  `placeholder:"S" help:"As for serve: seed of the --api-key tenant (default 1)."`
+	OrdersPerUser *float64 `name:"orders-per-user" placeholder:"N" help:"As for serve: mean orders per user of the --api-key tenant (default 3)."`
+	Resource      string   `default:"users" placeholder:"users|orders" help:"What to dump: users (default) or orders."`
+	Now           string   `env:"PARTNER_MOCK_NOW" placeholder:"RFC3339" help:"Dump the state at this instant instead of each FI's as_of, as serve --now shows it."`
+	Format        string   `default:"json" enum:"json,ndjson,csv" help:"Output format: json, ndjson or csv (users: one row per account)."`
+	Out           string   `placeholder:"FILE" help:"Write to FILE instead of standard output."`
 }
 
 // Run writes the dump, sorted by created_at then user_account_id.
@@ -32,8 +35,8 @@ func (c *dumpCmd) Run(e *env) error {
 	src := tenantSource{Config: c.Config}
 	// --api-key alone chooses among the configured tenants; with --users or --seed it describes
 	// the one tenant, as on serve.
-	if c.Users != nil || c.Seed != nil {
-		src.APIKey, src.Users, src.Seed = c.APIKey, c.Users, c.Seed
+	if c.Users != nil || c.Seed != nil || c.OrdersPerUser != nil {
+		src.APIKey, src.Users, src.Seed, src.OrdersPerUser = c.APIKey, c.Users, c.Seed, c.OrdersPerUser
 		if c.Tenant != "" {
 			return usageError{errors.New("--tenant chooses among configured tenants; --users/--seed describe one tenant by themselves: drop one")}
 		}
@@ -49,6 +52,9 @@ func (c *dumpCmd) Run(e *env) error {
 	if err := src.apply(&cfg); err != nil {
 		return err
 	}
+	if err := (clockFlags{Now: c.Now}).apply(&cfg); err != nil {
+		return err
+	}
 	a, err := app.New(cfg)
 	if err != nil {
 		return usageError{err}
@@ -57,7 +63,10 @@ func (c *dumpCmd) Run(e *env) error {
 	if err != nil {
 		return usageError{err}
 	}
-	return c.write(e.stdout, func(w io.Writer) error { return a.Dump(w, t, c.Format) })
+	if !slices.Contains(a.ResourceNames(), c.Resource) {
+		return usageError{fmt.Errorf("--resource %q: want one of %s", c.Resource, strings.Join(a.ResourceNames(), ", "))}
+	}
+	return c.write(e.stdout, func(w io.Writer) error { return a.Dump(w, t, c.Resource, c.Format) })
 }
 
 // pick returns the tenant the flags choose.

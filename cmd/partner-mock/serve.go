@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/cryptofi/partner-mock/mock/app"
-	"github.com/cryptofi/partner-mock/spec"
 )
 
 type serveCmd struct {
@@ -20,6 +19,10 @@ type serveCmd struct {
 	APIKey *string `name:"api-key" placeholder:"KEY" help:"Serve one tenant under this key instead of the configured tenants; with --users and --seed."`
 	Users  *int    `placeholder:"N" help:"Users of the --api-key tenant (default 1000)."`
 	Seed   *uint64 `placeholder:"S" help:"Seed of the --api-key tenant (default 1): the same seed gives the same users."`
+	// OrdersPerUser: the --api-key tenant's order density.
+	OrdersPerUser *float64 `name:"orders-per-user" placeholder:"N" help:"Mean orders a user of the --api-key tenant has placed by as_of (default 3; 0 for none)."`
+	// The mock's time (clock.go).
+	clockFlags `embed:""`
 	// Failure rehearsal: Prefer controls, chaos (faults.go).
 	faultFlags `embed:""`
 }
@@ -44,8 +47,11 @@ func (c *serveCmd) Run(e *env) error {
 	if err := c.faultFlags.apply(&cfg); err != nil {
 		return err
 	}
-	src := tenantSource{Config: c.Config, APIKey: c.APIKey, Users: c.Users, Seed: c.Seed}
+	src := tenantSource{Config: c.Config, APIKey: c.APIKey, Users: c.Users, Seed: c.Seed, OrdersPerUser: c.OrdersPerUser}
 	if err := src.apply(&cfg); err != nil {
+		return err
+	}
+	if err := c.clockFlags.apply(&cfg); err != nil {
 		return err
 	}
 	a, err := app.New(cfg)
@@ -73,25 +79,32 @@ func (c *serveCmd) Run(e *env) error {
 }
 
 func printBanner(w io.Writer, addr string, a *app.App) {
-	base := "http://" + addr + a.Spec.BasePath
-	fmt.Fprintf(w, "partner-mock %s (generator %s) serving %s\n", version, app.GeneratorVersion, base+spec.ListPath)
+	base := "http://" + addr
+	urls := a.ListURLs(base)
+	fmt.Fprintf(w, "partner-mock %s (generator %s) serving %s\n", version, app.GeneratorVersion, strings.Join(urls, " and "))
 	fmt.Fprintf(w, "reference: http://%s/docs   OpenAPI document: http://%s/openapi.json\n", addr, addr)
+	fmt.Fprintf(w, "clock: %s\n", a.ClockMode())
+	names := a.ResourceNames()
 	var firstKey string
-	for _, t := range a.Tenants.Tenants() {
+	for _, fi := range a.FIs() {
 		var keys []string
-		for _, k := range t.Config.APIKeys {
+		for _, k := range fi.Keys {
 			keys = append(keys, showKey(k))
 			if firstKey == "" {
 				firstKey = k
 			}
 		}
-		fmt.Fprintf(w, "  %-24s key %-14s %d users\n", t.Config.FIName, strings.Join(keys, ","), t.Index.Len())
+		var counts []string
+		for i, n := range fi.Counts {
+			counts = append(counts, fmt.Sprintf("%d %s", n, names[i]))
+		}
+		fmt.Fprintf(w, "  %-24s key %-14s %s (now %s)\n", fi.FIName, strings.Join(keys, ","), strings.Join(counts, ", "), fi.Now.Format(time.RFC3339))
 	}
 	if builtinKeys[firstKey] {
-		fmt.Fprintf(w, "try: curl -H 'x-api-key: %s' '%s%s?per_page=2'\n", firstKey, base, spec.ListPath)
+		fmt.Fprintf(w, "try: curl -H 'x-api-key: %s' '%s?per_page=2'\n", firstKey, urls[0])
 	} else {
 		// A partner's key is never echoed, not even here: the shell fills it in.
-		fmt.Fprintf(w, "try: curl -H \"x-api-key: $PARTNER_API_KEY\" '%s%s?per_page=2'\n", base, spec.ListPath)
+		fmt.Fprintf(w, "try: curl -H \"x-api-key: $PARTNER_API_KEY\" '%s?per_page=2'\n", urls[0])
 		fmt.Fprintf(w, "     (set PARTNER_API_KEY to your key first: keys are never printed)\n")
 	}
 }

@@ -33,7 +33,7 @@ func schemas(doc map[string]any) map[string]any {
 }
 
 func listOperation(doc map[string]any) map[string]any {
-	return doc["paths"].(map[string]any)[spec.ListPath].(map[string]any)["get"].(map[string]any)
+	return doc["paths"].(map[string]any)["/users/"].(map[string]any)["get"].(map[string]any)
 }
 
 // queryParam returns the list parameter called name.
@@ -155,7 +155,7 @@ func TestServeSpecListsEveryProblemAndExits2(t *testing.T) {
 		// 3. A KYC enum the generator cannot draw from.
 		schemas(doc)["KycStatus"].(map[string]any)["enum"] = []any{"not_started", "pending", "approved", "rejected", "pending"}
 		// 4. No detail path.
-		delete(doc["paths"].(map[string]any), spec.DetailPath)
+		delete(doc["paths"].(map[string]any), "/users/{user_account_id}/")
 	})
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--spec", path}, &stdout, &stderr, nil)
@@ -166,9 +166,9 @@ func TestServeSpecListsEveryProblemAndExits2(t *testing.T) {
 	for _, want := range []string{
 		path,
 		`query parameter "favourite_colour": the mock does not know how to apply this filter`,
-		`query parameter "roth_ira_kyc_status": "roth_ira" is not a value of the product enum`,
+		`query parameter "roth_ira_kyc_status": "roth_ira" is not one of the columns it could filter (crypto, securities, robo)`,
 		`enum holds "pending" twice`,
-		`no GET operation for the user detail path "/users/{user_account_id}/"`,
+		`no GET operation for the users detail path "/users/{user_account_id}/"`,
 	} {
 		assert.Contains(t, msg, want)
 	}

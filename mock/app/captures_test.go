@@ -16,7 +16,8 @@ import (
 	"github.com/cryptofi/partner-mock/mock/app"
 )
 
-// capture is one entry of testdata/captures.json: a request and real FastAPI's answer to it.
+// capture is one entry of testdata/captures.json or captures-orders.json: a request and real
+// FastAPI's answer to it.
 type capture struct {
 	Name    string `json:"name"`
 	Request struct {
@@ -32,14 +33,25 @@ type capture struct {
 	} `json:"response"`
 }
 
+// captureFiles are real FastAPI's answers, copied from shared/fastapi unchanged, with the
+// number of requests each holds.
+var captureFiles = []struct {
+	name string
+	n    int
+}{{"captures.json", 42}, {"captures-orders.json", 24}}
+
 func loadCaptures(t *testing.T) []capture {
 	t.Helper()
-	data, err := os.ReadFile("testdata/captures.json")
-	require.NoError(t, err)
-	var cs []capture
-	require.NoError(t, json.Unmarshal(data, &cs))
-	require.Len(t, cs, 42, "captures.json is copied from shared/fastapi unchanged")
-	return cs
+	var all []capture
+	for _, f := range captureFiles {
+		data, err := os.ReadFile("testdata/" + f.name)
+		require.NoError(t, err)
+		var cs []capture
+		require.NoError(t, json.Unmarshal(data, &cs))
+		require.Len(t, cs, f.n, "%s is copied from shared/fastapi unchanged", f.name)
+		all = append(all, cs...)
+	}
+	return all
 }
 
 func newServer(t *testing.T) *httptest.Server {
@@ -51,8 +63,8 @@ func newServer(t *testing.T) *httptest.Server {
 	return srv
 }
 
-// TestCapturesReplay sends every captured request to the mock and demands real FastAPI's
-// status, listed headers and body, byte for byte.
+// TestCapturesReplay sends every captured request (66: users and orders) to the mock and
+// demands real FastAPI's status, listed headers and body, byte for byte.
 func TestCapturesReplay(t *testing.T) {
 	srv := newServer(t)
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

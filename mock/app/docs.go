@@ -4,32 +4,39 @@ import (
 	"fmt"
 	"math/big"
 	"net/url"
-	"strconv"
 
-	"github.com/cryptofi/partner-mock/mock/internal/domain"
-	"github.com/cryptofi/partner-mock/mock/internal/engine"
+	"github.com/cryptofi/partner-mock/mock/internal/clock"
+	"github.com/cryptofi/partner-mock/mock/internal/query"
 	"github.com/cryptofi/partner-mock/mock/internal/refdocs"
 	"github.com/cryptofi/partner-mock/mock/internal/render"
+	"github.com/cryptofi/partner-mock/mock/internal/resource"
 	"github.com/cryptofi/partner-mock/mock/internal/tenant"
 	"github.com/cryptofi/partner-mock/spec"
 )
 
 // referencePage builds the /docs page: the tenants' keys (in full only for the built-in demo
-// tenants; a partner's keys are secrets and the page is served without a key) and, as the
-// example, the first pinned user of the first tenant that has one — the docs' member-001 for
-// the built-in tenants — or else that tenant's first user in the default order.
-func referencePage(s *spec.Spec, source string, tenants []*tenant.Tenant, pinned [][]domain.User, builtin bool) (*refdocs.Page, error) {
-	cfg := refdocs.Config{Source: source}
+// tenants; a partner's keys are secrets and the page is served without a key) and, for each
+// resource, an example from the first tenant — the one whose key the curl lines use: a pinned
+// record when there is one (the docs' member-001 for the built-in tenants), else the first of
+// the default list, with the answers the mock gives to the curl lines.
+func referencePage(s *spec.Spec, source string, bound []*resource.Bound, tenants []*tenant.Tenant, builtin bool, clk *clock.Clock) (*refdocs.Page, error) {
+	cfg := refdocs.Config{Source: source, Examples: map[string]refdocs.Example{}}
 	for _, t := range tenants {
 		for _, k := range t.Config.APIKeys {
 			if !builtin {
 				k = ""
 			}
-			cfg.Keys = append(cfg.Keys, refdocs.Key{FIName: t.Config.FIName, Key: k, Users: t.Index.Len()})
+			cfg.Keys = append(cfg.Keys, refdocs.Key{FIName: t.Config.FIName, Key: k, Users: len(t.World.Users) - countFuture(t, clk)})
 		}
 	}
-	if u := exampleUser(tenants, pinned); u != nil {
-		cfg.Examples = examples(s, u)
+	if len(tenants) > 0 {
+		t := tenants[0]
+		at := clk.Now(t.World.AsOf)
+		for i, b := range bound {
+			if err := addExamples(cfg.Examples, b, t, t.Collections[i].Now(), at); err != nil {
+				return nil, err
+			}
+		}
 	}
 	page, err := refdocs.New(s, cfg)
 	if err != nil {
@@ -38,35 +45,38 @@ func referencePage(s *spec.Spec, source string, tenants []*tenant.Tenant, pinned
 	return page, nil
 }
 
-func exampleUser(tenants []*tenant.Tenant, pinned [][]domain.User) *domain.User {
-	if len(tenants) == 0 {
-		return nil
-	}
-	// The example must come from the tenant whose key the curl lines use: the first one.
-	t := tenants[0]
-	if len(pinned) > 0 && len(pinned[0]) > 0 {
-		if u, ok := t.Index.Get(pinned[0][0].ID); ok {
-			return u
-		}
-	}
-	if users := t.Index.Users(engine.SortKeys[0]); len(users) > 0 {
-		return users[0]
-	}
-	return nil
+// countFuture returns the number of t's users who do not exist yet at the clock's time.
+func countFuture(t *tenant.Tenant, clk *clock.Clock) int {
+	users := t.Collections[0].Now()
+	total, _ := users.Find(&query.Query{At: clk.Now(t.World.AsOf)}, nil)
+	return users.View().Source().Len() - total
 }
 
-// examples are the requests the page's curl lines make for u, with the bodies the mock answers:
-// the list filtered to u (one item, so total_records and the cursor are 1) and u's detail.
-func examples(s *spec.Spec, u *domain.User) map[string]refdocs.Example {
-	perPage := 0
-	if p, ok := s.Param("per_page"); ok {
-		perPage, _ = strconv.Atoi(p.Default)
+// addExamples adds resource b's list and detail examples from tenant t at instant at.
+func addExamples(ex map[string]refdocs.Example, b *resource.Bound, t *tenant.Tenant, c resource.Snapshot, at int64) error {
+	p, raw, ok := int32(0), "per_page=1", false
+	if e, is := b.Resource.(resource.Exampler); is {
+		p, raw, ok = e.Example(t.World)
 	}
-	list := render.AppendList(nil, []*domain.User{u}, render.ListEnvelope{
-		Total: 1, LastRecordNumber: big.NewInt(0), Returned: 1, PerPage: perPage,
-	}, render.AppendUser)
-	return map[string]refdocs.Example{
-		spec.ListPath:   {Query: "user_account_id=" + url.QueryEscape(u.ID), Body: list},
-		spec.DetailPath: {PathParams: map[string]string{"user_account_id": url.PathEscape(u.ID)}, Body: render.AppendUser(nil, u)},
+	if !ok || !c.View().Match(p, &query.Query{At: at}) {
+		// The newest record, the first of the default list.
+		_, page := c.Find(&query.Query{At: at, Desc: true, Limit: 1}, nil)
+		if len(page) == 0 {
+			return nil
+		}
+		p, raw = page[0], "per_page=1"
 	}
+	req, errs := b.Parser.Parse(raw)
+	if errs != nil {
+		return fmt.Errorf("reference page: the example query %q of %s is invalid: %v", raw, b.Name(), errs)
+	}
+	req.Query.At = at
+	total, page := c.Find(&req.Query, nil)
+	list := c.AppendList(nil, page, render.Envelope{Total: total, LastRecordNumber: big.NewInt(0), Returned: len(page), PerPage: req.PerPage}, at)
+	ex[b.ListPath()] = refdocs.Example{Query: raw, Body: list}
+	if b.Detail != nil {
+		id := c.View().Source().ID(p)
+		ex[b.DetailPath()] = refdocs.Example{PathParams: map[string]string{b.Detail.PathParams[0]: url.PathEscape(id)}, Body: c.AppendItem(nil, p, at)}
+	}
+	return nil
 }

@@ -4,67 +4,74 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"time"
+	"slices"
+	"strings"
 
 	"github.com/cryptofi/partner-mock/mock/internal/domain"
-	"github.com/cryptofi/partner-mock/mock/internal/engine"
-	"github.com/cryptofi/partner-mock/mock/internal/render"
+	"github.com/cryptofi/partner-mock/mock/internal/query"
+	"github.com/cryptofi/partner-mock/mock/internal/resource"
 )
-
-// createdAtLayout renders created_at: whole seconds as the API renders kyc_approved_at, with up
-// to six fraction digits when a pinned user has them (the mock keeps microseconds).
-const createdAtLayout = "2006-01-02T15:04:05.999999Z07:00"
-
-// csvHeader is the CSV dump's header: one row per account, the user's columns repeated.
-var csvHeader = []string{
-	"user_account_id", "created_at", "total_current_market_value",
-	"product", "kyc_status", "kyc_approved_at", "current_market_value",
-}
 
 // DumpFormats are the formats Dump writes.
 var DumpFormats = []string{"json", "ndjson", "csv"}
 
-// DumpCSVHeader is the CSV dump's header: one row per account, the user's columns repeated.
-var DumpCSVHeader = csvHeader
-
-// Dump writes the whole population of the tenant called name, sorted by created_at then
-// user_account_id, to w in format (see writeDump).
-func (a *App) Dump(w io.Writer, name, format string) error {
+// Dump writes every record of one resource of the tenant called name that exists at the mock's
+// time, in that state, in the default list's ascending order (the time key, ties by id), to w:
+//
+//   - json: {"<resource>":[...]} with one item per line. Each item is the API's object, byte
+//     for byte; users get "created_at" as their last key, so a users dump is also a valid
+//     pinned-users file, and an orders dump a valid pinned-orders file for those users.
+//   - ndjson: the same objects, one per line.
+//   - csv: a header and one row per object (per account, for users), from the objects' fields.
+func (a *App) Dump(w io.Writer, name, resourceName, format string) error {
 	t, ok := a.tenantNamed(name)
 	if !ok {
 		return fmt.Errorf("no tenant called %q", name)
 	}
-	return writeDump(w, format, t.Index.Users(engine.SortCreatedAt))
-}
-
-// writeDump writes users in format:
-//
-//   - json: {"users":[...]} with one user per line. Each user is the API's user object, byte for
-//     byte, with "created_at" added as its last key, so the file is also a valid pinned-users
-//     file.
-//   - ndjson: the same objects, one per line.
-//   - csv: a header and one row per account, in the API's account order.
-func writeDump(w io.Writer, format string, users []*domain.User) error {
+	i := slices.IndexFunc(a.resources, func(b *resource.Bound) bool { return b.Name() == resourceName })
+	if i < 0 {
+		return fmt.Errorf("--resource %q: want one of %s", resourceName, strings.Join(a.ResourceNames(), ", "))
+	}
+	b, c := a.resources[i], t.Collections[i].Now()
+	at := a.clock.Now(t.World.AsOf)
+	_, order := c.Find(&query.Query{At: at, Limit: c.View().Source().Len()}, nil)
+	d, dumper := b.Resource.(resource.Dumper)
+	item := func(buf []byte, p int32) []byte { return c.AppendItem(buf, p, at) }
+	if dumper {
+		item = func(buf []byte, p int32) []byte { return d.AppendDumpItem(buf, t.World, p, at) }
+	}
 	switch format {
 	case "json", "ndjson":
-		return writeJSONDump(w, format == "json", users)
+		return writeJSONDump(w, format == "json", resourceName, order, item)
 	case "csv":
-		return writeCSVDump(w, users)
+		if !dumper {
+			return fmt.Errorf("--format csv: %s has no CSV form; use json or ndjson", resourceName)
+		}
+		return writeCSVDump(w, d, t.World, order, at)
 	}
 	return fmt.Errorf("unknown format %q", format)
 }
 
-func writeJSONDump(w io.Writer, wrap bool, users []*domain.User) error {
+// ResourceNames returns the names of the resources the mock serves, in order.
+func (a *App) ResourceNames() []string {
+	var names []string
+	for _, b := range a.resources {
+		names = append(names, b.Name())
+	}
+	return names
+}
+
+func writeJSONDump(w io.Writer, wrap bool, name string, positions []int32, item func([]byte, int32) []byte) error {
 	buf := make([]byte, 0, 1024)
 	if wrap {
-		buf = append(buf, `{"users":[`...)
-		if len(users) > 0 {
+		buf = append(buf, `{"`+name+`":[`...)
+		if len(positions) > 0 {
 			buf = append(buf, '\n')
 		}
 	}
-	for i, u := range users {
-		buf = appendDumpUser(buf, u)
-		if wrap && i < len(users)-1 {
+	for i, p := range positions {
+		buf = item(buf, p)
+		if wrap && i < len(positions)-1 {
 			buf = append(buf, ',')
 		}
 		buf = append(buf, '\n')
@@ -82,36 +89,14 @@ func writeJSONDump(w io.Writer, wrap bool, users []*domain.User) error {
 	return err
 }
 
-// appendDumpUser appends the API's user object with created_at as its last key.
-func appendDumpUser(b []byte, u *domain.User) []byte {
-	b = render.AppendUser(b, u)
-	b = b[:len(b)-1] // the closing brace
-	b = append(b, `,"created_at":"`...)
-	b = u.CreatedTime().AppendFormat(b, createdAtLayout)
-	return append(b, `"}`...)
-}
-
-func writeCSVDump(w io.Writer, users []*domain.User) error {
+func writeCSVDump(w io.Writer, d resource.Dumper, world *domain.World, positions []int32, at int64) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(csvHeader); err != nil {
+	if err := cw.Write(d.CSVHeader()); err != nil {
 		return err
 	}
-	row := make([]string, len(csvHeader))
-	for _, u := range users {
-		row[0] = u.ID
-		row[1] = u.CreatedTime().Format(createdAtLayout)
-		row[2] = u.Total.String()
-		for _, a := range u.Accounts {
-			row[3] = string(a.Product)
-			row[4] = string(a.Status)
-			row[5] = ""
-			if a.Status == domain.StatusApproved {
-				row[5] = time.Unix(a.ApprovedAt, 0).UTC().Format(time.RFC3339)
-			}
-			row[6] = a.Value.String()
-			if err := cw.Write(row); err != nil {
-				return err
-			}
+	for _, p := range positions {
+		if err := d.CSVRows(world, p, at, cw.Write); err != nil {
+			return err
 		}
 	}
 	cw.Flush()

@@ -7,8 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cryptofi/partner-mock/mock/internal/clock"
 	"github.com/cryptofi/partner-mock/mock/internal/faults"
 	"github.com/cryptofi/partner-mock/mock/internal/gen"
+	"github.com/cryptofi/partner-mock/mock/internal/query"
 	"github.com/cryptofi/partner-mock/mock/internal/tenant"
 )
 
@@ -44,6 +46,9 @@ type OneTenant struct {
 	APIKey string
 	Users  *int
 	Seed   *uint64
+	// OrdersPerUser is the mean number of orders a user has placed by as_of; nil takes the
+	// default (3).
+	OrdersPerUser *float64
 }
 
 // Use sets cfg's tenants to the one tenant, or reports every problem with the flags.
@@ -63,19 +68,23 @@ func (o OneTenant) Use(cfg *Config) error {
 	if o.Seed != nil {
 		seed = *o.Seed
 	}
+	if p := o.OrdersPerUser; p != nil && !(*p >= 0 && *p <= tenant.MaxOrdersPerUser) {
+		problems = append(problems, fmt.Sprintf("--orders-per-user %v: want 0 to %d (the mean number of orders a user has placed by as_of)", *p, tenant.MaxOrdersPerUser))
+	}
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "\n"))
 	}
 	c := &tenant.Config{
 		Source: "the --api-key/--users/--seed flags",
 		Tenants: []tenant.TenantConfig{{
-			Name:     flagTenantName,
-			FIName:   flagTenantFIName,
-			APIKeys:  []string{o.APIKey},
-			Seed:     seed,
-			Users:    users,
-			AsOf:     flagTenantAsOf,
-			IDFormat: flagTenantIDFormat,
+			Name:          flagTenantName,
+			FIName:        flagTenantFIName,
+			APIKeys:       []string{o.APIKey},
+			Seed:          seed,
+			Users:         users,
+			AsOf:          flagTenantAsOf,
+			IDFormat:      flagTenantIDFormat,
+			OrdersPerUser: o.OrdersPerUser,
 		}},
 	}
 	if err := c.Validate(); err != nil {
@@ -85,13 +94,26 @@ func (o OneTenant) Use(cfg *Config) error {
 	return nil
 }
 
-// UseTenantsFile sets cfg's tenants from a config file; pinned files resolve relative to it.
+// UseTenantsFile sets cfg's tenants, and its clock when the file sets one, from a config file;
+// pinned files resolve relative to it.
 func UseTenantsFile(cfg *Config, path string) error {
 	c, read, err := tenant.LoadFile(path)
 	if err != nil {
 		return err
 	}
 	cfg.Tenants, cfg.ReadFile = c, read
+	if k := c.Clock; k != nil {
+		cfg.Clock = Clock{Live: k.Mode == "live"}
+		if k.Now != nil {
+			cfg.Clock.Now = *k.Now
+		}
+		if k.Start != nil {
+			cfg.Clock.Start = *k.Start
+		}
+		if k.Speed != nil {
+			cfg.Clock.Speed = *k.Speed
+		}
+	}
 	return nil
 }
 
@@ -152,4 +174,59 @@ func UseTenantsData(cfg *Config, source string, data []byte, read func(name stri
 	}
 	cfg.Tenants, cfg.ReadFile = c, read
 	return nil
+}
+
+// FI describes one tenant as the start-up banner and the admin API show it.
+type FI struct {
+	Name, FIName string
+	// Keys are the tenant's keys as configured: secrets, which callers mask.
+	Keys []string
+	Seed uint64
+	// Now is the tenant's mock time.
+	Now time.Time
+	// Counts are the records that exist at Now, by resource, in the order of ResourceNames.
+	Counts []int
+}
+
+// FIs describes every tenant, in config order.
+func (a *App) FIs() []FI {
+	var out []FI
+	for _, t := range a.Tenants.Tenants() {
+		at := a.clock.Now(t.World.AsOf)
+		fi := FI{Name: t.Config.Name, FIName: t.Config.FIName, Keys: t.Config.APIKeys, Seed: t.Config.Seed, Now: time.UnixMicro(at).UTC()}
+		for _, c := range t.Collections {
+			n, _ := c.Now().Find(&query.Query{At: at}, nil)
+			fi.Counts = append(fi.Counts, n)
+		}
+		out = append(out, fi)
+	}
+	return out
+}
+
+// ListURLs returns the list endpoint of every served resource under base (scheme://host),
+// in the order of ResourceNames.
+func (a *App) ListURLs(base string) []string {
+	var out []string
+	for _, b := range a.resources {
+		out = append(out, base+a.Spec.BasePath+b.ListPath())
+	}
+	return out
+}
+
+// ClockMode describes the clock for the banner: "frozen at each FI's as_of", "frozen at
+// 2025-10-08T12:00:00Z" or "live, 86400x".
+func (a *App) ClockMode() string {
+	r := a.clock.Read()
+	switch {
+	case r.Mode == "live":
+		return "live, " + clock.FormatSpeed(r.Speed) + "x mock seconds per second"
+	case r.AtAsOf:
+		return "frozen at each FI's as_of"
+	}
+	var now time.Time
+	for _, fi := range a.FIs() {
+		now = fi.Now
+		break
+	}
+	return "frozen at " + now.Format(time.RFC3339)
 }

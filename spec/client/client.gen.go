@@ -18,22 +18,82 @@ import (
 
 // Defines values for KycStatus.
 const (
-	Approved   KycStatus = "approved"
-	NotStarted KycStatus = "not_started"
-	Pending    KycStatus = "pending"
-	Rejected   KycStatus = "rejected"
+	KycStatusApproved   KycStatus = "approved"
+	KycStatusNotStarted KycStatus = "not_started"
+	KycStatusPending    KycStatus = "pending"
+	KycStatusRejected   KycStatus = "rejected"
 )
 
 // Valid indicates whether the value is a known member of the KycStatus enum.
 func (e KycStatus) Valid() bool {
 	switch e {
-	case Approved:
+	case KycStatusApproved:
 		return true
-	case NotStarted:
+	case KycStatusNotStarted:
 		return true
-	case Pending:
+	case KycStatusPending:
 		return true
-	case Rejected:
+	case KycStatusRejected:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OrderSide.
+const (
+	Buy  OrderSide = "buy"
+	Sell OrderSide = "sell"
+)
+
+// Valid indicates whether the value is a known member of the OrderSide enum.
+func (e OrderSide) Valid() bool {
+	switch e {
+	case Buy:
+		return true
+	case Sell:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OrderStatus.
+const (
+	OrderStatusCancelled OrderStatus = "cancelled"
+	OrderStatusCompleted OrderStatus = "completed"
+	OrderStatusFailed    OrderStatus = "failed"
+	OrderStatusPending   OrderStatus = "pending"
+)
+
+// Valid indicates whether the value is a known member of the OrderStatus enum.
+func (e OrderStatus) Valid() bool {
+	switch e {
+	case OrderStatusCancelled:
+		return true
+	case OrderStatusCompleted:
+		return true
+	case OrderStatusFailed:
+		return true
+	case OrderStatusPending:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PartnerOrderListSortOrder.
+const (
+	PartnerOrderListSortOrderAsc  PartnerOrderListSortOrder = "asc"
+	PartnerOrderListSortOrderDesc PartnerOrderListSortOrder = "desc"
+)
+
+// Valid indicates whether the value is a known member of the PartnerOrderListSortOrder enum.
+func (e PartnerOrderListSortOrder) Valid() bool {
+	switch e {
+	case PartnerOrderListSortOrderAsc:
+		return true
+	case PartnerOrderListSortOrderDesc:
 		return true
 	default:
 		return false
@@ -42,16 +102,16 @@ func (e KycStatus) Valid() bool {
 
 // Defines values for PartnerUserListSortOrder.
 const (
-	Asc  PartnerUserListSortOrder = "asc"
-	Desc PartnerUserListSortOrder = "desc"
+	PartnerUserListSortOrderAsc  PartnerUserListSortOrder = "asc"
+	PartnerUserListSortOrderDesc PartnerUserListSortOrder = "desc"
 )
 
 // Valid indicates whether the value is a known member of the PartnerUserListSortOrder enum.
 func (e PartnerUserListSortOrder) Valid() bool {
 	switch e {
-	case Asc:
+	case PartnerUserListSortOrderAsc:
 		return true
-	case Desc:
+	case PartnerUserListSortOrderDesc:
 		return true
 	default:
 		return false
@@ -90,6 +150,12 @@ type HTTPValidationError struct {
 // KycStatus defines model for KycStatus.
 type KycStatus string
 
+// OrderSide defines model for OrderSide.
+type OrderSide string
+
+// OrderStatus defines model for OrderStatus.
+type OrderStatus string
+
 // PartnerAccount defines model for PartnerAccount.
 type PartnerAccount struct {
 	CurrentMarketValue string     `json:"current_market_value"`
@@ -97,6 +163,34 @@ type PartnerAccount struct {
 	KycStatus          KycStatus  `json:"kyc_status"`
 	Product            Product    `json:"product"`
 }
+
+// PartnerOrder defines model for PartnerOrder.
+type PartnerOrder struct {
+	CompletedAt      *time.Time  `json:"completed_at,omitempty"`
+	Fee              string      `json:"fee"`
+	IsRecurringOrder bool        `json:"is_recurring_order"`
+	Notional         string      `json:"notional"`
+	OrderId          string      `json:"order_id"`
+	PlacedAt         time.Time   `json:"placed_at"`
+	Product          Product     `json:"product"`
+	Quantity         string      `json:"quantity"`
+	RecurringOrderId *string     `json:"recurring_order_id,omitempty"`
+	Side             OrderSide   `json:"side"`
+	Status           OrderStatus `json:"status"`
+	Symbol           string      `json:"symbol"`
+	UserAccountId    string      `json:"user_account_id"`
+}
+
+// PartnerOrderListResponse defines model for PartnerOrderListResponse.
+type PartnerOrderListResponse struct {
+	Items            []PartnerOrder `json:"items"`
+	LastRecordNumber int            `json:"last_record_number"`
+	PerPage          int            `json:"per_page"`
+	TotalRecords     int            `json:"total_records"`
+}
+
+// PartnerOrderListSortOrder defines model for PartnerOrderListSortOrder.
+type PartnerOrderListSortOrder string
 
 // PartnerUser defines model for PartnerUser.
 type PartnerUser struct {
@@ -137,6 +231,36 @@ type ValidationErrorLoc1 = int
 // ValidationError_Loc_Item defines model for ValidationError.loc.Item.
 type ValidationError_Loc_Item struct {
 	union json.RawMessage
+}
+
+// GetOrderListOrdersGetParams defines parameters for GetOrderListOrdersGet.
+type GetOrderListOrdersGetParams struct {
+	// UserAccountId Filter to orders belonging to this partner user account.
+	UserAccountId *string `form:"user_account_id,omitempty" json:"user_account_id,omitempty"`
+
+	// Product Filter to orders placed under this product.
+	Product *Product `form:"product,omitempty" json:"product,omitempty"`
+
+	// Side Filter to orders on this side (buy or sell).
+	Side *OrderSide `form:"side,omitempty" json:"side,omitempty"`
+
+	// Status Filter to orders currently in this lifecycle state.
+	Status *OrderStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// PlacedAtStart Lower bound (inclusive) on the order's placed_at timestamp, UTC.
+	PlacedAtStart *time.Time `form:"placed_at_start,omitempty" json:"placed_at_start,omitempty"`
+
+	// PlacedAtEnd Upper bound (exclusive) on the order's placed_at timestamp, UTC.
+	PlacedAtEnd *time.Time `form:"placed_at_end,omitempty" json:"placed_at_end,omitempty"`
+
+	// PerPage Maximum number of orders to return per page.
+	PerPage *int `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// LastRecordNumber Cursor returned from a previous response; pass to fetch the next page.
+	LastRecordNumber *int `form:"last_record_number,omitempty" json:"last_record_number,omitempty"`
+
+	// SortOrder Sort order on placed_at. Defaults to descending (most recent first).
+	SortOrder *PartnerOrderListSortOrder `form:"sort_order,omitempty" json:"sort_order,omitempty"`
 }
 
 // GetUserListUsersGetParams defines parameters for GetUserListUsersGet.
@@ -314,6 +438,29 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// GetOrderListOrdersGet Get Order List
+	//
+	// Returns a paginated list of orders matching the given filters.
+	//
+	// :param params: Filter and pagination query parameters.
+	// :param api_key: Resolved Partner API key, providing the FI scope for the lookup.
+	// :return: Paginated order list with items and pagination metadata.
+	//
+	// Corresponds with GET /orders/ (the `GetOrderListOrdersGet` operationId).
+	GetOrderListOrdersGet(ctx context.Context, params *GetOrderListOrdersGetParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetOrderDetailOrdersOrderIdGet Get Order Detail
+	//
+	// Returns the order-detail payload for the given order id.
+	//
+	// :param order_id: Order identifier (the order's tx_id).
+	// :param api_key: Resolved Partner API key, providing the FI scope for the lookup.
+	// :return: Order-detail response with the order metadata and lifecycle state.
+	// :raises HTTPException: 404 Not Found when no order with that id exists within the partner's FI.
+	//
+	// Corresponds with GET /orders/{order_id}/ (the `GetOrderDetailOrdersOrderIdGet` operationId).
+	GetOrderDetailOrdersOrderIdGet(ctx context.Context, orderId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetUserListUsersGet Get User List
 	//
 	// Returns a paginated list of users matching the given filters.
@@ -336,6 +483,49 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /users/{user_account_id}/ (the `GetUserDetailUsersUserAccountIdGet` operationId).
 	GetUserDetailUsersUserAccountIdGet(ctx context.Context, userAccountId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// GetOrderListOrdersGet Get Order List
+//
+// Returns a paginated list of orders matching the given filters.
+//
+// :param params: Filter and pagination query parameters.
+// :param api_key: Resolved Partner API key, providing the FI scope for the lookup.
+// :return: Paginated order list with items and pagination metadata.
+//
+// Corresponds with GET /orders/ (the `GetOrderListOrdersGet` operationId).
+func (c *Client) GetOrderListOrdersGet(ctx context.Context, params *GetOrderListOrdersGetParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOrderListOrdersGetRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetOrderDetailOrdersOrderIdGet Get Order Detail
+//
+// Returns the order-detail payload for the given order id.
+//
+// :param order_id: Order identifier (the order's tx_id).
+// :param api_key: Resolved Partner API key, providing the FI scope for the lookup.
+// :return: Order-detail response with the order metadata and lifecycle state.
+// :raises HTTPException: 404 Not Found when no order with that id exists within the partner's FI.
+//
+// Corresponds with GET /orders/{order_id}/ (the `GetOrderDetailOrdersOrderIdGet` operationId).
+func (c *Client) GetOrderDetailOrdersOrderIdGet(ctx context.Context, orderId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOrderDetailOrdersOrderIdGetRequest(c.Server, orderId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // GetUserListUsersGet Get User List
@@ -379,6 +569,190 @@ func (c *Client) GetUserDetailUsersUserAccountIdGet(ctx context.Context, userAcc
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// NewGetOrderListOrdersGetRequest constructs an http.Request for the GetOrderListOrdersGet method
+func NewGetOrderListOrdersGetRequest(server string, params *GetOrderListOrdersGetParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/orders/")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.UserAccountId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user_account_id", *params.UserAccountId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Product != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "product", *params.Product, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Side != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "side", *params.Side, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PlacedAtStart != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "placed_at_start", *params.PlacedAtStart, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PlacedAtEnd != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "placed_at_end", *params.PlacedAtEnd, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.LastRecordNumber != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "last_record_number", *params.LastRecordNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SortOrder != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort_order", *params.SortOrder, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetOrderDetailOrdersOrderIdGetRequest constructs an http.Request for the GetOrderDetailOrdersOrderIdGet method
+func NewGetOrderDetailOrdersOrderIdGetRequest(server string, orderId string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "order_id", orderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/orders/%s/", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
 }
 
 // NewGetUserListUsersGetRequest constructs an http.Request for the GetUserListUsersGet method
@@ -645,6 +1019,33 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// GetOrderListOrdersGetWithResponse Get Order List
+	//
+	// Returns a paginated list of orders matching the given filters.
+	//
+	// :param params: Filter and pagination query parameters.
+	// :param api_key: Resolved Partner API key, providing the FI scope for the lookup.
+	// :return: Paginated order list with items and pagination metadata.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /orders/ (the `GetOrderListOrdersGet` operationId).
+	GetOrderListOrdersGetWithResponse(ctx context.Context, params *GetOrderListOrdersGetParams, reqEditors ...RequestEditorFn) (*GetOrderListOrdersGetResponse, error)
+
+	// GetOrderDetailOrdersOrderIdGetWithResponse Get Order Detail
+	//
+	// Returns the order-detail payload for the given order id.
+	//
+	// :param order_id: Order identifier (the order's tx_id).
+	// :param api_key: Resolved Partner API key, providing the FI scope for the lookup.
+	// :return: Order-detail response with the order metadata and lifecycle state.
+	// :raises HTTPException: 404 Not Found when no order with that id exists within the partner's FI.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /orders/{order_id}/ (the `GetOrderDetailOrdersOrderIdGet` operationId).
+	GetOrderDetailOrdersOrderIdGetWithResponse(ctx context.Context, orderId string, reqEditors ...RequestEditorFn) (*GetOrderDetailOrdersOrderIdGetResponse, error)
+
 	// GetUserListUsersGetWithResponse Get User List
 	//
 	// Returns a paginated list of users matching the given filters.
@@ -671,6 +1072,102 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /users/{user_account_id}/ (the `GetUserDetailUsersUserAccountIdGet` operationId).
 	GetUserDetailUsersUserAccountIdGetWithResponse(ctx context.Context, userAccountId string, reqEditors ...RequestEditorFn) (*GetUserDetailUsersUserAccountIdGetResponse, error)
+}
+
+type GetOrderListOrdersGetResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PartnerOrderListResponse
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *HTTPValidationError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetOrderListOrdersGetResponse) GetJSON200() *PartnerOrderListResponse {
+	return r.JSON200
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r GetOrderListOrdersGetResponse) GetJSON422() *HTTPValidationError {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r GetOrderListOrdersGetResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetOrderListOrdersGetResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetOrderListOrdersGetResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetOrderListOrdersGetResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetOrderDetailOrdersOrderIdGetResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PartnerOrder
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *HTTPValidationError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetOrderDetailOrdersOrderIdGetResponse) GetJSON200() *PartnerOrder {
+	return r.JSON200
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r GetOrderDetailOrdersOrderIdGetResponse) GetJSON422() *HTTPValidationError {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r GetOrderDetailOrdersOrderIdGetResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetOrderDetailOrdersOrderIdGetResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetOrderDetailOrdersOrderIdGetResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetOrderDetailOrdersOrderIdGetResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 type GetUserListUsersGetResponse struct {
@@ -769,6 +1266,45 @@ func (r GetUserDetailUsersUserAccountIdGetResponse) ContentType() string {
 	return ""
 }
 
+// GetOrderListOrdersGetWithResponse Get Order List
+//
+// Returns a paginated list of orders matching the given filters.
+//
+// :param params: Filter and pagination query parameters.
+// :param api_key: Resolved Partner API key, providing the FI scope for the lookup.
+// :return: Paginated order list with items and pagination metadata.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /orders/ (the `GetOrderListOrdersGet` operationId).
+func (c *ClientWithResponses) GetOrderListOrdersGetWithResponse(ctx context.Context, params *GetOrderListOrdersGetParams, reqEditors ...RequestEditorFn) (*GetOrderListOrdersGetResponse, error) {
+	rsp, err := c.GetOrderListOrdersGet(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOrderListOrdersGetResponse(rsp)
+}
+
+// GetOrderDetailOrdersOrderIdGetWithResponse Get Order Detail
+//
+// Returns the order-detail payload for the given order id.
+//
+// :param order_id: Order identifier (the order's tx_id).
+// :param api_key: Resolved Partner API key, providing the FI scope for the lookup.
+// :return: Order-detail response with the order metadata and lifecycle state.
+// :raises HTTPException: 404 Not Found when no order with that id exists within the partner's FI.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /orders/{order_id}/ (the `GetOrderDetailOrdersOrderIdGet` operationId).
+func (c *ClientWithResponses) GetOrderDetailOrdersOrderIdGetWithResponse(ctx context.Context, orderId string, reqEditors ...RequestEditorFn) (*GetOrderDetailOrdersOrderIdGetResponse, error) {
+	rsp, err := c.GetOrderDetailOrdersOrderIdGet(ctx, orderId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOrderDetailOrdersOrderIdGetResponse(rsp)
+}
+
 // GetUserListUsersGetWithResponse Get User List
 //
 // Returns a paginated list of users matching the given filters.
@@ -806,6 +1342,72 @@ func (c *ClientWithResponses) GetUserDetailUsersUserAccountIdGetWithResponse(ctx
 		return nil, err
 	}
 	return ParseGetUserDetailUsersUserAccountIdGetResponse(rsp)
+}
+
+// ParseGetOrderListOrdersGetResponse parses an HTTP response from a GetOrderListOrdersGetWithResponse call
+func ParseGetOrderListOrdersGetResponse(rsp *http.Response) (*GetOrderListOrdersGetResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetOrderListOrdersGetResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PartnerOrderListResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest HTTPValidationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetOrderDetailOrdersOrderIdGetResponse parses an HTTP response from a GetOrderDetailOrdersOrderIdGetWithResponse call
+func ParseGetOrderDetailOrdersOrderIdGetResponse(rsp *http.Response) (*GetOrderDetailOrdersOrderIdGetResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetOrderDetailOrdersOrderIdGetResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PartnerOrder
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest HTTPValidationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	return response, nil
 }
 
 // ParseGetUserListUsersGetResponse parses an HTTP response from a GetUserListUsersGetWithResponse call

@@ -45,7 +45,7 @@ func TestGeneratedClientListsUsersFromTheMock(t *testing.T) {
 	ctx := context.Background()
 
 	first, err := c.GetUserListUsersGetWithResponse(ctx, &client.GetUserListUsersGetParams{
-		Product: ptr(client.Robo), RoboKycStatus: ptr(client.Approved), PerPage: ptr(5),
+		Product: ptr(client.Robo), RoboKycStatus: ptr(client.KycStatusApproved), PerPage: ptr(5),
 	})
 	require.NoError(t, err)
 	require.Equal(t, 200, first.StatusCode(), "%s", first.Body)
@@ -58,7 +58,7 @@ func TestGeneratedClientListsUsersFromTheMock(t *testing.T) {
 	for _, u := range page.Items {
 		robo := false
 		for _, a := range u.Accounts {
-			if a.Product == client.Robo && a.KycStatus == client.Approved {
+			if a.Product == client.Robo && a.KycStatus == client.KycStatusApproved {
 				robo = true
 				assert.NotNil(t, a.KycApprovedAt, "approved accounts carry kyc_approved_at")
 			}
@@ -67,7 +67,7 @@ func TestGeneratedClientListsUsersFromTheMock(t *testing.T) {
 	}
 
 	next, err := c.GetUserListUsersGetWithResponse(ctx, &client.GetUserListUsersGetParams{
-		Product: ptr(client.Robo), RoboKycStatus: ptr(client.Approved), PerPage: ptr(5),
+		Product: ptr(client.Robo), RoboKycStatus: ptr(client.KycStatusApproved), PerPage: ptr(5),
 		LastRecordNumber: ptr(page.LastRecordNumber),
 	})
 	require.NoError(t, err)
@@ -86,4 +86,27 @@ func TestGeneratedClientListsUsersFromTheMock(t *testing.T) {
 	require.NotNil(t, bad.JSON422, "the 422 decodes into the generated HTTPValidationError")
 	require.Len(t, *bad.JSON422.Detail, 1)
 	assert.Equal(t, "less_than_equal", (*bad.JSON422.Detail)[0].Type)
+}
+
+// TestGeneratedClientListsOrders uses the generated client on the orders endpoints, as a
+// partner's integration would: a user's orders, then one of them by id.
+func TestGeneratedClientListsOrders(t *testing.T) {
+	ctx := context.Background()
+	c, err := client.NewClientWithResponses(startMock(t)+"/v1", withKey("demo-key"))
+	require.NoError(t, err)
+	list, err := c.GetOrderListOrdersGetWithResponse(ctx, &client.GetOrderListOrdersGetParams{
+		UserAccountId: ptr("member-001"), Status: ptr(client.OrderStatusCompleted), PerPage: ptr(10),
+	})
+	require.NoError(t, err)
+	require.NotNil(t, list.JSON200, "%s", list.Body)
+	require.NotEmpty(t, list.JSON200.Items)
+	for _, o := range list.JSON200.Items {
+		assert.Equal(t, "member-001", o.UserAccountId)
+		assert.Equal(t, client.OrderStatusCompleted, o.Status)
+		assert.NotNil(t, o.CompletedAt, "completed orders carry completed_at")
+	}
+	detail, err := c.GetOrderDetailOrdersOrderIdGetWithResponse(ctx, list.JSON200.Items[0].OrderId)
+	require.NoError(t, err)
+	require.NotNil(t, detail.JSON200)
+	assert.Equal(t, list.JSON200.Items[0], *detail.JSON200, "the detail is the list item")
 }

@@ -17,16 +17,7 @@ func (m Money) String() string {
 
 // Append appends the two-decimal rendering of m to b.
 func (m Money) Append(b []byte) []byte {
-	v := int64(m)
-	if v < 0 {
-		b = append(b, '-')
-		v = -v
-	}
-	b = strconv.AppendInt(b, v/100, 10)
-	b = append(b, '.')
-	c := v % 100
-	b = append(b, byte('0'+c/10), byte('0'+c%10))
-	return b
+	return AppendDecimal(b, int64(m), 2)
 }
 
 // ParseMoney parses a decimal string with exactly two places ("34891.00") into cents.

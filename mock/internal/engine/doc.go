@@ -1,16 +1,27 @@
-// Package engine answers user-list queries over one tenant's population: filters that AND
-// together, a total order for each sort key, and offset paging. It knows nothing of HTTP, Gin or
-// query strings: callers hand it a Query and render the Page it returns.
+// Package engine answers list queries (package query) over one resource's records, for any
+// resource: it knows nothing of users, orders, HTTP or query strings. A resource describes its
+// records through a Schema and a Source; the engine builds a Table once and answers every query
+// from it.
 //
-// Query.Matches (query.go) is the one definition of what each filter means. The Index finds the
-// same users faster, from structures built once in New:
+// A record has a time key (created_at, placed_at) from which it exists, a primary id, literal
+// columns (a product, a KYC state, a side) and group keys (the user an order belongs to). A
+// column's value may change once, at an instant (pending until a decision): Cell holds the value
+// before and after it. The query's instant At decides which records exist and which value each
+// cell shows, so one Table serves every point in time.
 //
-//   - an ordering per sort key (sortorder.go: radix sorts, ties by id), read backwards for desc;
-//   - per ordering, a bitmap per product and per product+status (ordering.go), so product and
-//     KYC filters are ANDs of bitmaps, scanned a word at a time (bitmap.go);
-//   - a created_at range is a run of ranks in the created order, and in the id order a mask
-//     built from per-bucket prefix bitmaps (createdmask.go);
-//   - a hash table from id to user for constant-time detail lookups (idtable.go).
+// Match (match.go) is the one definition of what a query keeps. The Table finds the same records
+// faster:
 //
-// The oracle tests (index_test.go) compare every path against brute force over Matches.
+//   - rankings (ranking.go): the records in the time key's order and, when the schema asks, in
+//     the id's, each with ties broken by id, read backwards for desc;
+//   - per ranking, a bitmap per column value before and after its change (column.go), and for
+//     columns that change, the state at an instant as a snapshot, rebuilt or patched as the
+//     instant moves;
+//   - a time range is a run of ranks in the time ranking, and in another ranking a mask built
+//     from per-bucket prefix bitmaps (rangemask.go);
+//   - group keys as lists of ranks per group (the orders of one user);
+//   - scans that AND bitmaps a word at a time, counting every match and picking the page on the
+//     way, so a deep page costs what the first costs (bitmap.go).
+//
+// The oracle tests compare every path against brute force over Match.
 package engine

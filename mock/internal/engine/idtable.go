@@ -1,54 +1,48 @@
 package engine
 
-import (
-	"fmt"
-	"hash/maphash"
-
-	"github.com/cryptofi/partner-mock/mock/internal/domain"
-)
-
-// idTable finds a user's position from its id in constant time. It is an open-addressing hash
-// table of positions: a quarter the memory of a map[string]int32 at a million users, and
-// faster to build.
-type idTable struct {
-	seed  maphash.Seed
+// IDTable finds a record's position from a hash of its id in constant time. It is an
+// open-addressing hash table of positions: a quarter the memory of a map[string]int32 at a
+// million records, and faster to build. The resource hashes and compares its own ids (strings
+// for users, UUIDs for orders), so the table stores nothing but positions.
+type IDTable struct {
 	slots []int32 // position+1; 0 is an empty slot
 	mask  uint64
 }
 
-func newIDTable(users []domain.User) (idTable, error) {
+// NewIDTable builds the table over positions 0..n-1 with hash(i) the hash of record i's id and
+// same(i, j) whether records i and j have the same id. It returns the first duplicate found, as
+// (i, j, false).
+func NewIDTable(n int, hash func(i int32) uint64, same func(i, j int32) bool) (t IDTable, dupA, dupB int32, ok bool) {
 	size := 1
-	for size < 2*len(users) {
+	for size < 2*n {
 		size <<= 1
 	}
-	t := idTable{seed: maphash.MakeSeed(), slots: make([]int32, size), mask: uint64(size - 1)}
-	for i := range users {
-		id := users[i].ID
-		s := t.slot(id, users)
-		if t.slots[s] != 0 {
-			return idTable{}, fmt.Errorf("index: duplicate user_account_id %q", id)
+	t = IDTable{slots: make([]int32, size), mask: uint64(size - 1)}
+	for i := range int32(n) {
+		s := hash(i) & t.mask
+		for t.slots[s] != 0 {
+			if p := t.slots[s] - 1; same(p, i) {
+				return IDTable{}, p, i, false
+			}
+			s = (s + 1) & t.mask
 		}
-		t.slots[s] = int32(i) + 1
+		t.slots[s] = i + 1
 	}
-	return t, nil
+	return t, 0, 0, true
 }
 
-// slot returns the slot holding id, or the empty slot where it would go.
-func (t *idTable) slot(id string, users []domain.User) uint64 {
-	s := maphash.String(t.seed, id) & t.mask
-	for {
-		p := t.slots[s]
-		if p == 0 || users[p-1].ID == id {
-			return s
-		}
-		s = (s + 1) & t.mask
-	}
-}
-
-func (t *idTable) find(id string, users []domain.User) (int32, bool) {
+// Find returns the position whose id hashes to h and for which is(position) holds.
+func (t *IDTable) Find(h uint64, is func(i int32) bool) (int32, bool) {
 	if len(t.slots) == 0 {
 		return 0, false
 	}
-	p := t.slots[t.slot(id, users)]
-	return p - 1, p != 0
+	for s := h & t.mask; ; s = (s + 1) & t.mask {
+		p := t.slots[s]
+		if p == 0 {
+			return 0, false
+		}
+		if is(p - 1) {
+			return p - 1, true
+		}
+	}
 }

@@ -3,6 +3,7 @@ package gen
 import (
 	"math/big"
 	"math/bits"
+	"time"
 
 	"github.com/brianvoe/gofakeit/v7"
 
@@ -34,6 +35,8 @@ const (
 	// newestFifthShare is the share of users created in the newest fifth of the window:
 	// 0.2*0.2 + 0.4*(1-0.8²) + 0.4*(1-0.8³).
 	newestFifthShare = 0.3792
+	// newestFifthShareBP is newestFifthShare in basis points, for integer arithmetic.
+	newestFifthShareBP = 3792
 	// oldestFifthShare is the share of users created in the oldest fifth of the window:
 	// 0.2*0.2 + 0.4*0.2² + 0.4*0.2³.
 	oldestFifthShare = 0.0592
@@ -113,10 +116,28 @@ var knownStatuses = map[domain.KycStatus]statusMix{
 // ("under_review", say): a modest share, treated like pending.
 var unknownStatus = statusMix{weight: 300, zeroValue: 4000}
 
-// pendingStatus is the status an account takes when its approval would land after AsOf: as of
-// AsOf, its KYC check is still running. When the spec has no such status, the approval delay is
-// folded into the time left instead.
-const pendingStatus domain.KycStatus = "pending"
+// pendingStatus is the status an account waits in for its KYC decision; rejectedStatus is a
+// decision that, like an approval, lands at an instant. When the spec has no pending status,
+// decisions are folded into the time before AsOf instead.
+const (
+	pendingStatus  domain.KycStatus = "pending"
+	rejectedStatus domain.KycStatus = "rejected"
+)
+
+// MaxFuture is the longest horizon a population can have past AsOf: ten years.
+const MaxFuture = 10 * 8766 * time.Hour
+
+// futureUsers is the number of users who sign up in the future seconds after AsOf: the rate of
+// the window's newest fifth (newestFifthShare of the users in a fifth of the window), which is
+// where a growing partner stands at AsOf.
+func futureUsers(users int, window, future int64) int {
+	if users <= 0 || future <= 0 || window <= 0 {
+		return 0
+	}
+	hi, lo := bits.Mul64(uint64(users)*newestFifthShareBP, uint64(future)*5)
+	q, _ := bits.Div64(hi, lo, uint64(window)*bp)
+	return int(q)
+}
 
 // Target shares of accounts per KYC status, from knownStatuses. Approvals that would land after
 // AsOf turn pending, which moves about half a point from approved to pending with the default

@@ -18,10 +18,14 @@ import (
 
 // Version is the generator's version. It is part of the output contract: any change to what a
 // given Params produces must bump it.
-const Version = "1"
+const Version = "2"
 
 // MaxUsers is the largest Params.Users.
 const MaxUsers = 10_000_000
+
+// maxAllUsers bounds the users before and after AsOf together: sign-up order keys hold a
+// position in positionBits.
+const maxAllUsers = 1<<positionBits - 1
 
 // DefaultWindow is the length of the created_at window when Params.Window is zero: five years of
 // 365.25 days.
@@ -42,6 +46,10 @@ type Params struct {
 	AsOf time.Time
 	// Window is the length of the created_at window; zero means DefaultWindow.
 	Window time.Duration
+	// Future is how far past AsOf the population goes on: new users sign up at the window's
+	// recent rate and pending KYC checks are decided, up to AsOf+Future. Zero generates no
+	// future.
+	Future time.Duration
 	// IDFormat is the id template (see the package doc); empty means DefaultIDFormat.
 	IDFormat string
 	// Products and Statuses are the spec's enums in spec order. Values this package has no
@@ -58,17 +66,29 @@ func (p Params) Validate() error {
 	return err
 }
 
-// Generate returns p.Users users. It is a pure function of p and Version.
+// Generate returns p.Users users created before AsOf, followed by the users that sign up
+// after it, up to AsOf+Future. It is a pure function of p and Version, and the users before
+// AsOf do not depend on Future.
 func Generate(p Params) ([]domain.User, error) {
 	pl, err := p.compile()
 	if err != nil {
 		return nil, err
 	}
-	users := make([]domain.User, pl.users)
-	chunks := (len(users) + chunkSize - 1) / chunkSize
+	users := make([]domain.User, pl.users+pl.future)
+	past := (pl.users + chunkSize - 1) / chunkSize
+	chunks := past + (pl.future+chunkSize-1)/chunkSize
 	runChunks(pl, chunks, func(w *worker, c int) {
-		lo, hi := chunkBounds(c, len(users))
-		w.genChunk(users[lo:hi], c)
+		// Future users come in chunks of their own, from a stream of their own, so the users
+		// before AsOf are the same whatever the horizon.
+		var lo, hi int
+		if c < past {
+			lo, hi = chunkBounds(c, pl.users)
+			w.genChunk(users[lo:hi], c, false)
+		} else {
+			lo, hi = chunkBounds(c-past, pl.future)
+			lo, hi = lo+pl.users, hi+pl.users
+			w.genChunk(users[lo:hi], c-past, true)
+		}
 		if pl.ids.kind != elemSequence {
 			w.genIDs(users, lo, hi, nil)
 		}
@@ -77,7 +97,7 @@ func Generate(p Params) ([]domain.User, error) {
 		// Sequence numbers follow sign-up order, so the ids can only be handed out once every
 		// created_at is known.
 		order := signUpOrder(pl, users)
-		runChunks(pl, chunks, func(w *worker, c int) {
+		runChunks(pl, (len(users)+chunkSize-1)/chunkSize, func(w *worker, c int) {
 			lo, hi := chunkBounds(c, len(users))
 			w.genIDs(users, lo, hi, order)
 		})
@@ -88,12 +108,18 @@ func Generate(p Params) ([]domain.User, error) {
 // plan is a validated Params, with its tables built.
 type plan struct {
 	users int
-	seed  uint64
+	// future is the number of users who sign up after AsOf.
+	future int
+	seed   uint64
 	// lo and hi bound created_at in Unix seconds: [lo, hi).
 	lo, hi int64
-	// approveBy is the latest kyc_approved_at, in Unix seconds: AsOf rounded down.
+	// approveBy is the latest kyc_approved_at of an account pending at AsOf's state, in Unix
+	// seconds: AsOf rounded down.
 	approveBy int64
-	ids       *idTemplate
+	// end ends the future, in Unix seconds: future users sign up in [hi, end) and nothing is
+	// decided after it. It is approveBy without a future.
+	end int64
+	ids *idTemplate
 	// reserved holds the candidate indices of the template that Reserved ids take, ascending.
 	reserved []uint64
 
@@ -107,6 +133,7 @@ type plan struct {
 	zeroValue []uint64
 	approved  int // index in statuses, or -1
 	pending   int // index in statuses, or -1
+	rejected  int // index in statuses, or -1
 
 	recencyCum []uint64
 	delayCum   []uint64
@@ -117,7 +144,7 @@ func (p Params) compile() (*plan, error) {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 
-	pl := &plan{users: p.Users, seed: p.Seed, approved: -1, pending: -1}
+	pl := &plan{users: p.Users, seed: p.Seed, approved: -1, pending: -1, rejected: -1}
 	if p.Users < 0 || p.Users > MaxUsers {
 		bad("users: must be between 0 and %d, got %d", MaxUsers, p.Users)
 	}
@@ -133,6 +160,8 @@ func (p Params) compile() (*plan, error) {
 		bad("as_of: must be before year 10000, got %s", p.AsOf.UTC().Format(time.RFC3339))
 	case window < 0:
 		bad("window: must be positive (zero means %s), got %s", DefaultWindow, window)
+	case p.Future < 0 || p.Future > MaxFuture:
+		bad("future: must be from 0 to %s, got %s", MaxFuture, p.Future)
 	default:
 		start := p.AsOf.Add(-window)
 		pl.approveBy = p.AsOf.Unix()
@@ -140,6 +169,7 @@ func (p Params) compile() (*plan, error) {
 		if p.AsOf.Nanosecond() != 0 {
 			pl.hi++ // the whole second before a fractional AsOf is still inside the window
 		}
+		pl.end = pl.approveBy + int64(p.Future/time.Second)
 		pl.lo = start.Unix()
 		if start.Nanosecond() != 0 {
 			pl.lo++
@@ -150,6 +180,12 @@ func (p Params) compile() (*plan, error) {
 				window, start.UTC().Format(time.RFC3339))
 		case pl.hi <= pl.lo:
 			bad("window: %s before as_of holds no whole second", window)
+		default:
+			pl.future = futureUsers(p.Users, pl.hi-pl.lo, pl.end-pl.approveBy)
+			if p.Users >= 0 && p.Users+pl.future > maxAllUsers {
+				bad("future: %s past as_of brings %d sign-ups to the %d users, more than the %d users a tenant can hold in all; shorten it",
+					p.Future, pl.future, p.Users, maxAllUsers)
+			}
 		}
 	}
 
@@ -162,9 +198,13 @@ func (p Params) compile() (*plan, error) {
 	} else {
 		pl.ids = t.keyed(p.Seed)
 		pl.reserved = reservedIndices(pl.ids, p.Reserved)
-		if c := pl.ids.capacity(); p.Users >= 0 && c-uint64(len(pl.reserved)) < uint64(p.Users) {
-			bad("id_format: %q holds only %d distinct ids (%d of them reserved), too few for %d users",
-				idFormat, c, len(pl.reserved), p.Users)
+		if c := pl.ids.capacity(); p.Users >= 0 && c-uint64(len(pl.reserved)) < uint64(p.Users+pl.future) {
+			future := ""
+			if pl.future > 0 {
+				future = fmt.Sprintf(" and the %d who sign up in the future", pl.future)
+			}
+			bad("id_format: %q holds only %d distinct ids (%d of them reserved), too few for %d users%s",
+				idFormat, c, len(pl.reserved), p.Users, future)
 		}
 	}
 
@@ -205,6 +245,8 @@ func (p Params) compile() (*plan, error) {
 			pl.approved = i
 		case pendingStatus:
 			pl.pending = i
+		case rejectedStatus:
+			pl.rejected = i
 		}
 	}
 	sum = 0
@@ -260,20 +302,25 @@ func chunkBounds(c, users int) (lo, hi int) {
 	return lo, min(lo+chunkSize, users)
 }
 
-// runChunks calls do for every chunk, on GOMAXPROCS workers. Each chunk's output depends only on
-// its index, so the order in which workers take chunks does not show.
+// runChunks calls do for every chunk, on GOMAXPROCS workers, each with its own scratch space.
 func runChunks(pl *plan, chunks int, do func(w *worker, c int)) {
+	forEachChunk(chunks, func() func(c int) {
+		w := newWorker(pl)
+		return func(c int) { do(w, c) }
+	})
+}
+
+// forEachChunk runs chunks 0..chunks-1 on GOMAXPROCS goroutines, each calling worker once for
+// the function it runs its chunks with. Each chunk's output depends only on its index, so the
+// order in which goroutines take chunks does not show.
+func forEachChunk(chunks int, worker func() func(c int)) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), chunks) {
 		wg.Go(func() {
-			w := newWorker(pl)
-			for {
-				c := int(next.Add(1) - 1)
-				if c >= chunks {
-					return
-				}
-				do(w, c)
+			do := worker()
+			for c := int(next.Add(1) - 1); c < chunks; c = int(next.Add(1) - 1) {
+				do(c)
 			}
 		})
 	}
@@ -299,7 +346,7 @@ func signUpOrder(pl *plan, users []domain.User) []uint64 {
 	// position. An LSD radix sort is stable and, with the default window's 28-bit offsets, takes
 	// two passes: several times faster than a comparison sort of a million keys.
 	tmp := make([]uint64, len(keys))
-	offsetBits := bits.Len64(uint64(pl.hi-pl.lo) - 1)
+	offsetBits := bits.Len64(uint64(max(pl.hi, pl.end+1)-pl.lo) - 1)
 	for shift := positionBits; shift < positionBits+offsetBits; shift += radixBits {
 		var count [1 << radixBits]int
 		for _, k := range keys {
@@ -358,9 +405,14 @@ func newWorker(pl *plan) *worker {
 	}
 }
 
-// genChunk fills the users of chunk c, all but their ids.
-func (w *worker) genChunk(users []domain.User, c int) {
-	s1 := mix64(mix64(w.pl.seed^seedChunks) + uint64(c))
+// genChunk fills the users of chunk c, all but their ids: the users who signed up before AsOf,
+// or with future set, those who sign up after it.
+func (w *worker) genChunk(users []domain.User, c int, future bool) {
+	seed := w.pl.seed ^ seedChunks
+	if future {
+		seed = w.pl.seed ^ seedFuture
+	}
+	s1 := mix64(mix64(seed) + uint64(c))
 	s2 := mix64(s1)
 	// An unlocked Faker over its own PCG: gofakeit.New(seed) would lock a mutex on every draw,
 	// and for seed 0 it seeds from crypto/rand, which would break determinism.
@@ -371,7 +423,7 @@ func (w *worker) genChunk(users []domain.User, c int) {
 	}
 	accts := w.accts[:0]
 	for i := range users {
-		accts = w.genUser(&users[i], accts)
+		accts = w.genUser(&users[i], accts, future)
 		w.ends[i] = len(accts)
 	}
 	// One exact-size allocation per chunk instead of one per user; full slice expressions keep
@@ -385,15 +437,23 @@ func (w *worker) genChunk(users []domain.User, c int) {
 	}
 }
 
-// genUser fills u (but its id) and appends its accounts to accts.
-func (w *worker) genUser(u *domain.User, accts []domain.Account) []domain.Account {
+// genUser fills u (but its id) and appends its accounts to accts. A future user signs up
+// uniformly between AsOf and the horizon; the window's users follow the recency mix.
+func (w *worker) genUser(u *domain.User, accts []domain.Account, future bool) []domain.Account {
 	pl, r := w.pl, w.r
 
-	var offset uint64
-	for range recencyMix[r.pick(pl.recencyCum)].draws {
-		offset = max(offset, r.below(uint64(pl.hi-pl.lo)))
+	var created, until int64
+	if future {
+		created = pl.hi + int64(r.below(uint64(pl.end-pl.hi)))
+		until = pl.end
+	} else {
+		var offset uint64
+		for range recencyMix[r.pick(pl.recencyCum)].draws {
+			offset = max(offset, r.below(uint64(pl.hi-pl.lo)))
+		}
+		created = pl.lo + int64(offset)
+		until = pl.hi
 	}
-	created := pl.lo + int64(offset)
 	u.CreatedAt = created * 1e6
 
 	// The sign-up product first, then each other product (in spec order) by its cross-sell
@@ -411,7 +471,7 @@ func (w *worker) genUser(u *domain.User, accts []domain.Account) []domain.Accoun
 		if r.chance(sameSessionShare) {
 			opens = append(opens, opening{product: p, at: created, signUp: true})
 		} else {
-			opens = append(opens, opening{product: p, at: created + int64(r.below(uint64(pl.hi-created)))})
+			opens = append(opens, opening{product: p, at: created + int64(r.below(uint64(until-created)))})
 		}
 	}
 	// Accounts are listed in the order they were opened; a stable insertion sort keeps the
@@ -423,57 +483,68 @@ func (w *worker) genUser(u *domain.User, accts []domain.Account) []domain.Accoun
 	}
 
 	userZ := r.normal()
-	// The accounts opened at sign-up share one KYC check: one approval time (-1: still pending).
+	// The accounts opened at sign-up share one KYC check: one approval time.
 	var signUpApproval int64
 	signUpDrawn := false
 	var total domain.Money
 	for _, o := range opens {
 		st := r.pick(pl.statusCum)
-		var approvedAt int64
-		if st == pl.approved {
+		a := domain.Account{Product: pl.products[o.product], DecidedAt: domain.Always}
+		switch st {
+		case pl.approved:
 			if o.signUp {
 				if !signUpDrawn {
-					signUpApproval, signUpDrawn = w.approval(o.at), true
+					signUpApproval, signUpDrawn = w.decision(o.at), true
 				}
-				approvedAt = signUpApproval
+				a.ApprovedAt = signUpApproval
 			} else {
-				approvedAt = w.approval(o.at)
+				a.ApprovedAt = w.decision(o.at)
 			}
-			if approvedAt < 0 {
-				st, approvedAt = pl.pending, 0
-			}
+			st, a.DecidedAt = w.decide(st, &a.ApprovedAt, o.at)
+		case pl.rejected:
+			at := w.decision(o.at)
+			st, a.DecidedAt = w.decide(st, &at, o.at)
 		}
-		var value int64
+		a.Status = pl.statuses[st]
+		if st != pl.approved {
+			a.ApprovedAt = 0 // a decision past the horizon never lands
+		}
 		if !r.chance(pl.zeroValue[st]) {
 			z := (userShareFifths*userZ + accountShareFifths*r.normal()) / 5
-			value = logNormal(pl.medians[o.product], z*sigmaMilliDecades/1000)
+			a.Value = domain.Money(logNormal(pl.medians[o.product], z*sigmaMilliDecades/1000))
 		}
-		accts = append(accts, domain.Account{
-			Product:    pl.products[o.product],
-			Status:     pl.statuses[st],
-			Value:      domain.Money(value),
-			ApprovedAt: approvedAt,
-		})
-		total += domain.Money(value)
+		accts = append(accts, a)
+		total += a.Value
 	}
 	u.Total = total
 	return accts
 }
 
-// approval returns when a KYC check started at opened passes, in Unix seconds, or -1 when it
-// would pass after AsOf and the spec has a pending status for it to be in meanwhile. Without
-// one, the delay is folded into the time left, so the account is still approved by AsOf.
-func (w *worker) approval(opened int64) int64 {
-	pl, r := w.pl, w.r
-	d := approvalDelays[r.pick(pl.delayCum)]
-	at := opened + d.min + int64(r.below(uint64(d.max-d.min)))
-	if at <= pl.approveBy {
-		return at
-	}
+// decision returns when a KYC check started at opened is decided, in Unix seconds.
+func (w *worker) decision(opened int64) int64 {
+	d := approvalDelays[w.r.pick(w.pl.delayCum)]
+	return opened + d.min + int64(w.r.below(uint64(d.max-d.min)))
+}
+
+// decide settles an account whose check started at opened and is decided at *at in state st.
+// It returns the account's state and DecidedAt: the account is pending until *at, when the spec
+// has a pending state and *at is within the horizon; a decision past the horizon never lands,
+// so the account stays pending. Without a pending state there is nothing to wait in: the
+// decision is folded into the time before the horizon (before AsOf for a user of the window)
+// and the account holds st from the start.
+func (w *worker) decide(st int, at *int64, opened int64) (int, int64) {
+	pl := w.pl
 	if pl.pending >= 0 {
-		return -1
+		if *at > pl.end {
+			return pl.pending, domain.Always
+		}
+		return st, *at * 1e6
 	}
-	return opened + int64(r.below(uint64(pl.approveBy-opened+1)))
+	if by := max(pl.approveBy, pl.end); *at > by {
+		by = max(by, opened)
+		*at = opened + int64(w.r.below(uint64(by-opened+1)))
+	}
+	return st, domain.Always
 }
 
 // genIDs sets the ids of the users at ranks [lo, hi): the users themselves, or, with order,

@@ -11,7 +11,7 @@ import (
 
 	"github.com/cryptofi/partner-mock/mock/internal/domain"
 	goldenfile "github.com/cryptofi/partner-mock/mock/internal/golden"
-	"github.com/cryptofi/partner-mock/mock/internal/render"
+	"github.com/cryptofi/partner-mock/mock/internal/resource/users"
 )
 
 var updateGoldens = flag.Bool("update", false, "rewrite testdata/*.golden (refused unless gen.Version was bumped or the data is unchanged)")
@@ -39,20 +39,25 @@ func TestGoldenPopulations(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := testParams(goldenUsers)
 			tt.edit(&p)
-			users, err := Generate(p)
+			generated, err := Generate(p)
 			require.NoError(t, err)
-			goldenfile.Check(t, filepath.Join("testdata", tt.name+".golden"), Version, renderGolden(users), *updateGoldens)
+			goldenfile.Check(t, filepath.Join("testdata", tt.name+".golden"), Version, renderGolden(generated), *updateGoldens)
 		})
 	}
 }
 
 // renderGolden renders users 0-29 and 4086-4105 (around the first chunk boundary) as the API's
-// user objects with created_at, one per line, then the SHA-256 of every user so rendered.
-func renderGolden(users []domain.User) []byte {
+// user objects in their settled state with created_at and each account's decision instant, one
+// per line, then the SHA-256 of every user so rendered.
+func renderGolden(all []domain.User) []byte {
 	line := func(b []byte, i int) []byte {
 		b = fmt.Appendf(b, "%d ", i)
-		b = render.AppendUser(b, &users[i])
-		return fmt.Appendf(b, " created_at=%s\n", users[i].CreatedTime().Format("2006-01-02T15:04:05Z"))
+		b = users.AppendUser(b, &all[i], 1<<62)
+		b = fmt.Appendf(b, " created_at=%s decided=", all[i].CreatedTime().Format("2006-01-02T15:04:05Z"))
+		for _, a := range all[i].Accounts {
+			b = fmt.Appendf(b, "%d,", a.DecidedAt)
+		}
+		return append(b, '\n')
 	}
 	var out []byte
 	for i := range 30 {
@@ -63,9 +68,9 @@ func renderGolden(users []domain.User) []byte {
 	}
 	h := sha256.New()
 	var buf []byte
-	for i := range users {
+	for i := range all {
 		buf = line(buf[:0], i)
 		h.Write(buf)
 	}
-	return fmt.Appendf(out, "sha256 of all %d users: %x\n", len(users), h.Sum(nil))
+	return fmt.Appendf(out, "sha256 of all %d users: %x\n", len(all), h.Sum(nil))
 }

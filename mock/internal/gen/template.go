@@ -276,6 +276,8 @@ const golden = 0x9e3779b97f4a7c15
 const (
 	seedIDs    = 0x6964732d7065726d
 	seedChunks = 0x6368756e6b732d31
+	seedFuture = 0x6675747572652d31
+	seedOrders = 0x6f72646572732d31
 )
 
 // mix64 is the SplitMix64 finalizer: a fast bijective hash of 64 bits.

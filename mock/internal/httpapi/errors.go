@@ -18,8 +18,15 @@ var (
 	errInvalidKey       = errors.New("Invalid API key")
 	errNotFound         = errors.New("Not Found")
 	errMethodNotAllowed = errors.New("Method Not Allowed")
-	errUserNotFound     = errors.New("User not found")
 )
+
+// notFoundError is a resource's 404 for an id its tenant does not have, with the resource's
+// own detail ("User not found").
+type notFoundError struct {
+	detail string
+}
+
+func (e *notFoundError) Error() string { return e.detail }
 
 // validationError carries pydantic's errors for a 422.
 type validationError struct {
@@ -37,11 +44,14 @@ func writeError(c *gin.Context, err error) {
 		status = http.StatusUnauthorized
 	case errors.Is(err, errInvalidKey):
 		status = http.StatusUnauthorized
-	case errors.Is(err, errNotFound), errors.Is(err, errUserNotFound):
+	case errors.Is(err, errNotFound):
 		status = http.StatusNotFound
 	case errors.Is(err, errMethodNotAllowed):
 		c.Header("allow", "GET")
 		status = http.StatusMethodNotAllowed
+	}
+	if _, ok := errors.AsType[*notFoundError](err); ok {
+		status = http.StatusNotFound
 	}
 	var verr *validationError
 	if errors.As(err, &verr) {

@@ -30,14 +30,16 @@ type faultLayer struct {
 	dice    *faults.Dice
 	limiter *faults.Limiter
 	tenants *tenant.Registry
-	logger  *slog.Logger
+	// notFound maps each detail route to its resource's 404.
+	notFound map[string]error
+	logger   *slog.Logger
 }
 
 func newFaultLayer(cfg Config, tenants *tenant.Registry, logger *slog.Logger) (*faultLayer, error) {
 	if cfg.Strict && cfg.Chaos.Active() {
 		return nil, errors.New("httpapi: Strict serves a pure replica and cannot inject chaos; drop one of them")
 	}
-	f := &faultLayer{strict: cfg.Strict, chaos: cfg.Chaos, dice: faults.NewDice(cfg.Chaos), tenants: tenants, logger: logger}
+	f := &faultLayer{strict: cfg.Strict, chaos: cfg.Chaos, dice: faults.NewDice(cfg.Chaos), tenants: tenants, logger: logger, notFound: map[string]error{}}
 	if cfg.Chaos.RateLimit != (faults.Rate{}) {
 		f.limiter = faults.NewLimiter(cfg.Chaos.RateLimit, nil)
 	}
@@ -102,8 +104,9 @@ func (f *faultLayer) writeCode(c *gin.Context, code int) {
 	case http.StatusForbidden:
 		writeJSON(c, code, render.AppendDetail(nil, "Forbidden"))
 	case http.StatusNotFound:
-		if c.Param("user_account_id") != "" {
-			writeError(c, errUserNotFound)
+		// A detail route's own 404 ("User not found"), else Starlette's.
+		if nf, ok := f.notFound[c.FullPath()]; ok {
+			writeError(c, nf)
 		} else {
 			writeError(c, errNotFound)
 		}

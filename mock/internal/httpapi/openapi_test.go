@@ -90,9 +90,13 @@ func TestReferencePageShowsTheDocumentKeysAndRealExamples(t *testing.T) {
 	page := rec.Body.String()
 	text := html.UnescapeString(page)
 
-	for _, p := range a.Spec.ListParams {
-		assert.True(t, strings.Contains(page, "<code>"+p.Name+"</code>"), "parameter %s is listed", p.Name)
-		assert.True(t, strings.Contains(text, p.Description), "%s's description is shown", p.Name)
+	for _, path := range []string{"/users/", "/orders/"} {
+		op, _ := a.Spec.Get(path)
+		require.NotNil(t, op)
+		for _, p := range op.Params {
+			assert.True(t, strings.Contains(page, "<code>"+p.Name+"</code>"), "parameter %s is listed", p.Name)
+			assert.True(t, strings.Contains(text, p.Description), "%s's description is shown", p.Name)
+		}
 	}
 	for _, want := range []string{
 		"1 <= value <= 100", "0 <= value", // bounds as the published docs write them
@@ -109,10 +113,13 @@ func TestReferencePageShowsTheDocumentKeysAndRealExamples(t *testing.T) {
 
 	curls := curlLine.FindAllStringSubmatch(page, -1)
 	examples := example.FindAllStringSubmatch(page, -1)
-	require.Len(t, curls, 2, "one curl line per operation")
-	require.Len(t, examples, 2, "one example per operation")
+	require.Len(t, curls, 4, "one curl line per operation")
+	require.Len(t, examples, 4, "one example per operation")
 	assert.Equal(t, `curl -H 'x-api-key: demo-key' 'http://mock.test:9000/v1/users/?user_account_id=member-001'`, html.UnescapeString(curls[0][1]))
 	assert.Equal(t, `curl -H 'x-api-key: demo-key' 'http://mock.test:9000/v1/users/member-001/'`, html.UnescapeString(curls[1][1]))
+	assert.Equal(t, `curl -H 'x-api-key: demo-key' 'http://mock.test:9000/v1/orders/?user_account_id=member-001&per_page=3'`, html.UnescapeString(curls[2][1]))
+	assert.Equal(t, `curl -H 'x-api-key: demo-key' 'http://mock.test:9000/v1/orders/3f2b8c1e-6a4d-4e9f-8b2a-1c5d7e9f0a11/'`, html.UnescapeString(curls[3][1]),
+		"the first pinned order of member-001")
 	for i, c := range curls {
 		// Run the curl line against the mock: the example is what it answers.
 		url := strings.Trim(strings.SplitN(html.UnescapeString(c[1]), " ", 5)[4], "'")
@@ -148,7 +155,7 @@ func TestReferencePageHidesAPartnersKeys(t *testing.T) {
 	assert.True(t, strings.Contains(text, "x-api-key: YOUR-API-KEY"))
 	// The example is the tenant's first user, and still the mock's real answer.
 	ex := example.FindAllStringSubmatch(page, -1)
-	require.Len(t, ex, 2)
+	require.Len(t, ex, 4)
 	var user struct {
 		ID string `json:"user_account_id"`
 	}

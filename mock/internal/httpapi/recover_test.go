@@ -13,7 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cryptofi/partner-mock/mock/internal/params"
+	"github.com/cryptofi/partner-mock/mock/internal/resource"
+	"github.com/cryptofi/partner-mock/mock/internal/resource/users"
 	"github.com/cryptofi/partner-mock/mock/internal/tenant"
 	"github.com/cryptofi/partner-mock/spec"
 )
@@ -48,9 +49,9 @@ func newPanickyHandler(t *testing.T, logs io.Writer) *Handler {
 	t.Helper()
 	s, err := spec.LoadEmbedded()
 	require.NoError(t, err)
-	p, err := params.New(s)
-	require.NoError(t, err)
-	h, err := New(s, p, tenant.NewRegistry(nil), Config{Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	bound, _, problems := resource.BindAll(s, []resource.Resource{users.Resource})
+	require.Empty(t, problems)
+	h, err := New(s, bound, tenant.NewRegistry(nil), Config{Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	require.NoError(t, err)
 	h.engine.GET("/boom", func(c *gin.Context) {
 		c.Header("content-type", "application/json")
@@ -102,7 +103,7 @@ func TestPanicIsA500AndTheServerKeepsServing(t *testing.T) {
 	body, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
 	assert.Equal(t, 200, resp.StatusCode, "still serving")
-	assert.Equal(t, `{"status":"ok"}`, string(body))
+	assert.Equal(t, `{"status":"ok","clock":{"mode":"frozen","fis":[]}}`, string(body))
 }
 
 func TestPanicIDsCannotForgeLogLines(t *testing.T) {

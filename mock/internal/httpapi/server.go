@@ -1,6 +1,7 @@
 // Package httpapi is the mock's HTTP layer: Gin routes, auth, and the FastAPI/Starlette
 // behaviour around them (307 slash redirects, 404 and 405 bodies). It is the only package that
-// imports Gin. Handlers stay thin: parse the request, ask the engine, render.
+// imports Gin. It serves every resource it is given through the same two handlers (list.go),
+// which stay thin: parse the request, read the clock, ask the collection, render.
 package httpapi
 
 import (
@@ -13,10 +14,11 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/cryptofi/partner-mock/mock/internal/clock"
 	"github.com/cryptofi/partner-mock/mock/internal/faults"
-	"github.com/cryptofi/partner-mock/mock/internal/params"
 	"github.com/cryptofi/partner-mock/mock/internal/qs"
 	"github.com/cryptofi/partner-mock/mock/internal/refdocs"
+	"github.com/cryptofi/partner-mock/mock/internal/resource"
 	"github.com/cryptofi/partner-mock/mock/internal/tenant"
 	"github.com/cryptofi/partner-mock/spec"
 )
@@ -35,23 +37,34 @@ type Config struct {
 	// Chaos is injected into every API request (latency, 503s, a per-key rate limit). The zero
 	// value injects nothing.
 	Chaos faults.Chaos
+	// Clock tells the mock's time; nil is frozen at each tenant's as_of.
+	Clock *clock.Clock
 }
 
 // Handler serves the Partner API for a set of tenants.
 type Handler struct {
-	engine   *gin.Engine
-	spec     *spec.Spec
-	parser   *params.Parser
-	tenants  *tenant.Registry
-	logger   *slog.Logger
-	patterns []pattern
-	docs     *refdocs.Page
+	engine    *gin.Engine
+	spec      *spec.Spec
+	resources []*resource.Bound
+	tenants   *tenant.Registry
+	clock     *clock.Clock
+	logger    *slog.Logger
+	patterns  []pattern
+	docs      *refdocs.Page
 }
 
-// New builds the handler. s, parser and tenants are required.
-func New(s *spec.Spec, parser *params.Parser, tenants *tenant.Registry, cfg Config) (*Handler, error) {
-	if s == nil || parser == nil || tenants == nil {
-		return nil, fmt.Errorf("httpapi: spec, parser and tenants are required")
+// New builds the handler for the bound resources, whose collections every tenant holds in the
+// same order. s, resources and tenants are required.
+func New(s *spec.Spec, resources []*resource.Bound, tenants *tenant.Registry, cfg Config) (*Handler, error) {
+	if s == nil || len(resources) == 0 || tenants == nil {
+		return nil, fmt.Errorf("httpapi: spec, resources and tenants are required")
+	}
+	clk := cfg.Clock
+	if clk == nil {
+		var err error
+		if clk, err = clock.New(clock.Config{}); err != nil {
+			return nil, err
+		}
 	}
 	logger := cfg.Logger
 	if logger == nil {
@@ -66,23 +79,31 @@ func New(s *spec.Spec, parser *params.Parser, tenants *tenant.Registry, cfg Conf
 	e.HandleMethodNotAllowed = true
 	e.UseRawPath = false
 
-	h := &Handler{engine: e, spec: s, parser: parser, tenants: tenants, logger: logger}
+	h := &Handler{engine: e, spec: s, resources: resources, tenants: tenants, clock: clk, logger: logger}
 	e.Use(h.logRequests, recoverPanics(logger))
 	fl, err := newFaultLayer(cfg, tenants, logger)
 	if err != nil {
 		return nil, err
 	}
 
-	list := s.BasePath + spec.ListPath
-	detail := s.BasePath + ginPath(spec.DetailPath)
-	e.GET(list, fl.handle, h.auth(h.listUsers))
-	e.GET(detail, nonEmptyID, fl.handle, h.auth(h.userDetail))
+	var paths []string
+	for i, b := range resources {
+		list := s.BasePath + b.ListPath()
+		e.GET(list, fl.handle, h.auth(h.list(i)))
+		paths = append(paths, list)
+		if b.Detail != nil {
+			detail := s.BasePath + ginPath(b.DetailPath())
+			e.GET(detail, nonEmptyParam, fl.handle, h.auth(h.detail(i)))
+			fl.notFound[detail] = &notFoundError{detail: b.NotFound()}
+			paths = append(paths, detail)
+		}
+	}
 	e.GET("/healthz", h.healthz)
 	docPaths, err := h.registerDocs(e, cfg.Docs)
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range append([]string{list, detail, "/healthz"}, docPaths...) {
+	for _, p := range append(append(paths, "/healthz"), docPaths...) {
 		h.patterns = append(h.patterns, compile(p))
 	}
 	e.NoRoute(h.noRoute)
@@ -95,16 +116,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.engine.ServeHTTP(w, r)
 }
 
-// nonEmptyID rejects "/v1/users//": Gin matches an empty path parameter, Starlette's
+// nonEmptyParam rejects "/v1/users//": Gin matches an empty path parameter, Starlette's
 // "{user_account_id}" does not, so the live API answers 404 before auth.
-func nonEmptyID(c *gin.Context) {
-	if c.Param("user_account_id") == "" {
-		writeError(c, errNotFound)
+func nonEmptyParam(c *gin.Context) {
+	for _, p := range c.Params {
+		if p.Value == "" {
+			writeError(c, errNotFound)
+			return
+		}
 	}
-}
-
-func (h *Handler) healthz(c *gin.Context) {
-	writeJSON(c, http.StatusOK, []byte(`{"status":"ok"}`))
 }
 
 // noRoute answers like Starlette's router: when the path with its trailing slash added (or

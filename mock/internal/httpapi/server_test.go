@@ -33,7 +33,7 @@ func TestRouting(t *testing.T) {
 		headers                   map[string]string
 		body                      string
 	}{
-		{"healthz needs no key", "GET", "/healthz", "", 200, map[string]string{"content-type": "application/json"}, `{"status":"ok"}`},
+		{"healthz needs no key", "GET", "/healthz", "", 200, map[string]string{"content-type": "application/json"}, `{"status":"ok","clock":{"mode":"frozen","fis":[{"fi":"demo-credit-union","now":"2025-10-01T00:00:00Z"},{"fi":"demo-savings-bank","now":"2025-10-01T00:00:00Z"}]}}`},
 		{"HEAD is not allowed and has no body", "HEAD", "/v1/users/", "demo-key", 405, map[string]string{"allow": "GET", "content-length": "31"}, ``},
 		{"PUT on detail", "PUT", "/v1/users/member-001/", "", 405, map[string]string{"allow": "GET"}, `{"detail":"Method Not Allowed"}`},
 		{"detail without slash redirects before auth", "GET", "/v1/users/member-001?x=1", "", 307, map[string]string{"location": "http://example.com/v1/users/member-001/?x=1"}, ``},

@@ -1,4 +1,4 @@
-package params
+package params_test
 
 import (
 	"encoding/json"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/cryptofi/partner-mock/mock/internal/pydantic"
 	"github.com/cryptofi/partner-mock/mock/internal/qs"
+	"github.com/cryptofi/partner-mock/mock/internal/resource/users"
 	"github.com/cryptofi/partner-mock/spec"
 )
 
@@ -17,12 +18,10 @@ import (
 // render: one per invalid parameter, in document order, with the raw input, as valid JSON.
 // The committed corpus is under testdata/fuzz/FuzzParse; `go test` runs it.
 func FuzzParse(f *testing.F) {
-	s, err := spec.LoadEmbedded()
-	require.NoError(f, err)
-	p, err := New(s)
-	require.NoError(f, err)
+	p, op, problems := bind(spec.Embedded(), users.Resource)
+	require.Empty(f, problems)
 	order := map[string]int{}
-	for i, sp := range s.ListParams {
+	for i, sp := range op.Params {
 		order[sp.Name] = i
 	}
 	f.Add("per_page=10&sort_order=asc")

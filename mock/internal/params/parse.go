@@ -2,18 +2,20 @@ package params
 
 import (
 	"math/big"
+	"slices"
+	"strings"
 
-	"github.com/cryptofi/partner-mock/mock/internal/domain"
-	"github.com/cryptofi/partner-mock/mock/internal/engine"
 	"github.com/cryptofi/partner-mock/mock/internal/lax"
 	"github.com/cryptofi/partner-mock/mock/internal/pydantic"
 	"github.com/cryptofi/partner-mock/mock/internal/qs"
+	"github.com/cryptofi/partner-mock/mock/internal/query"
 	"github.com/cryptofi/partner-mock/spec"
 )
 
 // Request is a valid list request.
 type Request struct {
-	Query engine.Query
+	// Query is the question; its At is left for the caller, who knows the mock's clock.
+	Query query.Query
 	// PerPage is echoed as per_page.
 	PerPage int
 	// LastRecordNumber is the cursor as sent (or its default), kept exact for the echo.
@@ -26,7 +28,6 @@ func (p *Parser) Parse(rawQuery string) (Request, []pydantic.Error) {
 	pairs := qs.Parse(rawQuery)
 	var req Request
 	var errs []pydantic.Error
-	q := &req.Query
 	for i := range p.fields {
 		f := &p.fields[i]
 		raw, present := qs.Last(pairs, f.Name)
@@ -36,12 +37,12 @@ func (p *Parser) Parse(rawQuery string) (Request, []pydantic.Error) {
 		}
 		switch f.Kind {
 		case spec.KindString:
-			if f.role == roleSortKey && !validSortKey(raw) {
-				errs = append(errs, pydantic.ValueError(f.loc, raw, f.Name+" must be one of: "+sortKeyList()))
+			if f.role == RoleSortKey && !slices.Contains(f.rankings, raw) {
+				errs = append(errs, pydantic.ValueError(f.loc, raw, f.Name+" must be one of: "+strings.Join(f.rankings, ", ")))
 				continue
 			}
 		case spec.KindEnum:
-			if !contains(f.Enum, raw) {
+			if !slices.Contains(f.Enum, raw) {
 				errs = append(errs, pydantic.EnumError(f.loc, raw, f.Enum))
 				continue
 			}
@@ -64,10 +65,10 @@ func (p *Parser) Parse(rawQuery string) (Request, []pydantic.Error) {
 				continue
 			}
 			micros := t.UnixMicro()
-			if f.role == roleCreatedFrom {
-				q.CreatedFrom = &micros
+			if f.role == RoleFrom {
+				req.Query.From = &micros
 			} else {
-				q.CreatedBefore = &micros
+				req.Query.Before = &micros
 			}
 			continue
 		}
@@ -81,9 +82,9 @@ func (p *Parser) Parse(rawQuery string) (Request, []pydantic.Error) {
 
 func (f *field) applyDefault(req *Request) {
 	switch f.role {
-	case rolePerPage, roleOffset:
+	case RolePerPage, RoleOffset:
 		f.applyInt(req, f.defaultInt)
-	case roleSortOrder, roleSortKey:
+	case RoleSortOrder, RoleSortKey:
 		f.applyString(req, f.Default)
 	}
 }
@@ -91,32 +92,39 @@ func (f *field) applyDefault(req *Request) {
 func (f *field) applyString(req *Request, v string) {
 	q := &req.Query
 	switch f.role {
-	case roleUserID:
+	case RoleID:
 		// A copy local to this case: taking &v would move v to the heap on every call.
 		id := v
-		q.UserAccountID = &id
-	case roleProduct:
-		prod := domain.Product(v)
-		q.Product = &prod
-	case roleKyc:
-		q.Kyc = append(q.Kyc, engine.KycFilter{Product: f.product, Status: domain.KycStatus(v)})
-	case roleSortOrder:
+		q.ID = &id
+	case RoleGroup:
+		q.Groups = append(q.Groups, query.Group{Key: f.group, Value: v})
+	case RoleValue:
+		// An index past the values (a value the document allows but no column holds) matches
+		// nothing, as it should.
+		idx := slices.Index(f.values, v)
+		if idx < 0 {
+			idx = len(f.values)
+		}
+		q.Conds = append(q.Conds, query.Cond{Column: f.column, Value: idx})
+	case RoleHas:
+		q.Conds = append(q.Conds, query.Cond{Column: slices.Index(f.values, v), Value: query.Present})
+	case RoleSortOrder:
 		q.Desc = v == "desc"
-	case roleSortKey:
-		q.SortKey = engine.SortKey(v)
+	case RoleSortKey:
+		q.Ranking = slices.Index(f.rankings, v)
 	}
 }
 
 func (f *field) applyInt(req *Request, v *big.Int) {
 	switch f.role {
-	case rolePerPage:
+	case RolePerPage:
 		n := clampInt64(v)
 		if n > maxLimit {
 			n = maxLimit
 		}
 		req.PerPage = int(n)
 		req.Query.Limit = int(n)
-	case roleOffset:
+	case RoleOffset:
 		req.LastRecordNumber = v
 		req.Query.Offset = clampInt64(v)
 	}
@@ -148,13 +156,4 @@ func fromLax(loc []string, raw string, e *lax.Error) pydantic.Error {
 		out.Ctx = []pydantic.CtxEntry{pydantic.CtxString("error", e.CtxError)}
 	}
 	return out
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

@@ -1,139 +1,190 @@
-// Package params turns the user list's raw query string into an engine.Query the way FastAPI and
+// Package params turns a list request's raw query string into a query.Query the way FastAPI and
 // pydantic v2 (lax mode) would: the parameters, their order, enums, bounds and defaults come from
-// the loaded OpenAPI document; the parsing rules are pydantic's; every invalid parameter is
-// reported, in document order, as pydantic reports it.
+// the loaded OpenAPI document; what each parameter means comes from the resource's rule table;
+// the parsing rules are pydantic's; every invalid parameter is reported, in document order, as
+// pydantic reports it.
 package params
 
 import (
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"strings"
 
-	"github.com/cryptofi/partner-mock/mock/internal/domain"
-	"github.com/cryptofi/partner-mock/mock/internal/engine"
+	"github.com/cryptofi/partner-mock/mock/internal/query"
 	"github.com/cryptofi/partner-mock/spec"
 )
 
-// role is what the engine does with a parameter. The document decides which parameters exist
-// and how they parse; the role, found by name, decides what they mean.
-type role int
+// Role is what a parameter does to the query.
+type Role int
 
+// The roles a parameter can play. Each fits one kind of parameter (see Role.Kind).
 const (
-	roleUserID role = iota + 1
-	roleProduct
-	roleKyc
-	roleCreatedFrom
-	roleCreatedBefore
-	rolePerPage
-	roleOffset
-	roleSortOrder
-	roleSortKey
+	// RoleID keeps the record with the given primary id.
+	RoleID Role = iota + 1
+	// RoleGroup keeps the records of the named group of a group key (the orders of one user).
+	RoleGroup
+	// RoleValue keeps the records whose column holds the given value.
+	RoleValue
+	// RoleHas keeps the records that hold any value in the column the given value names (the
+	// users with an account for the product).
+	RoleHas
+	// RoleFrom and RoleBefore bound the time key: inclusive and exclusive.
+	RoleFrom
+	RoleBefore
+	// RolePerPage and RoleOffset page the answer.
+	RolePerPage
+	RoleOffset
+	// RoleSortOrder is asc or desc; RoleSortKey names a ranking.
+	RoleSortOrder
+	RoleSortKey
 )
 
-type field struct {
-	spec.Param
-	role    role
-	product domain.Product // for roleKyc
-	loc     []string
-	// defaultInt is the parsed default of an integer parameter.
-	defaultInt *big.Int
+// Kind returns the kind of parameter the role needs.
+func (r Role) Kind() spec.Kind {
+	switch r {
+	case RoleValue, RoleHas, RoleSortOrder:
+		return spec.KindEnum
+	case RoleFrom, RoleBefore:
+		return spec.KindDateTime
+	case RolePerPage, RoleOffset:
+		return spec.KindInteger
+	}
+	return spec.KindString
 }
 
-// Parser parses list queries for one loaded document. It is immutable and safe for concurrent
-// use.
+// Rule says what one parameter means: a row of a resource's table.
+type Rule struct {
+	// Name is the parameter's name. "{column}" in it stands for any column's name, so one rule
+	// covers crypto_kyc_status, robo_kyc_status, ... and applies to the column it names.
+	Name string
+	Role Role
+	// Column names the column of a RoleValue rule without "{column}"; Group names the group key
+	// of a RoleGroup rule.
+	Column, Group string
+}
+
+// Parser parses list queries for one operation of the document. It is immutable and safe for
+// concurrent use.
 type Parser struct {
 	fields []field
 }
 
-// New checks that every list parameter of s is one the engine can apply, with a kind that fits
-// its meaning, and returns a Parser. All problems are reported together.
-func New(s *spec.Spec) (*Parser, error) {
+type field struct {
+	spec.Param
+	role   Role
+	loc    []string
+	column int // RoleValue
+	group  int // RoleGroup
+	// values are the column's values (RoleValue) or the columns' names (RoleHas), to find the
+	// index a query needs.
+	values []string
+	// rankings names the schema's rankings (RoleSortKey).
+	rankings []string
+	// defaultInt is the parsed default of an integer parameter.
+	defaultInt *big.Int
+}
+
+// New checks that every query parameter of op is one the rules give a meaning, with a kind
+// that fits it, and returns a Parser for it. Every problem is returned.
+func New(op *spec.Operation, rules []Rule, schema query.Schema) (*Parser, []string) {
 	var problems []string
-	products := map[string]bool{}
-	for _, p := range s.Products {
-		products[p] = true
-	}
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	p := &Parser{}
-	seen := map[role]string{}
-	for _, sp := range s.ListParams {
+	seen := map[string]string{}
+	for _, sp := range op.Params {
 		f := field{Param: sp, loc: []string{"query", sp.Name}}
-		want, err := f.assignRole(products)
-		if err != nil {
-			problems = append(problems, err.Error())
+		rule, col, why := find(rules, sp.Name, schema)
+		if why != "" {
+			bad("query parameter %q: %s", sp.Name, why)
 			continue
 		}
-		if sp.Kind != want {
-			problems = append(problems, fmt.Sprintf("query parameter %q: is a %s in the document, the mock needs a %s", sp.Name, sp.Kind, want))
+		f.role, f.column = rule.Role, col
+		if want := rule.Role.Kind(); sp.Kind != want {
+			bad("query parameter %q: is a %s in the document, the mock needs a %s", sp.Name, sp.Kind, want)
 			continue
+		}
+		switch f.role {
+		case RoleValue:
+			f.values = schema.Columns[col].Values
+		case RoleHas:
+			for _, c := range schema.Columns {
+				f.values = append(f.values, c.Name)
+			}
+		case RoleGroup:
+			f.group = slices.Index(schema.Groups, rule.Group)
+		case RoleSortKey:
+			for _, r := range schema.Rankings {
+				f.rankings = append(f.rankings, r.Name)
+			}
 		}
 		if err := f.checkDefault(); err != nil {
 			problems = append(problems, err.Error())
 			continue
 		}
-		if f.role != roleKyc {
-			if other, dup := seen[f.role]; dup {
-				problems = append(problems, fmt.Sprintf("query parameters %q and %q: both mean the same thing", other, sp.Name))
-				continue
-			}
-			seen[f.role] = sp.Name
+		// Each role applies once (per column): two parameters for the page size would fight.
+		key := fmt.Sprint(f.role, "/", f.column)
+		if other, dup := seen[key]; dup {
+			bad("query parameters %q and %q: both mean the same thing", other, sp.Name)
+			continue
 		}
+		seen[key] = sp.Name
 		p.fields = append(p.fields, f)
 	}
 	for _, r := range []struct {
-		role role
+		role Role
 		name string
-	}{{rolePerPage, "per_page"}, {roleOffset, "last_record_number"}} {
-		if _, ok := seen[r.role]; !ok {
-			problems = append(problems, fmt.Sprintf("query parameter %q: missing; the list cannot page without it", r.name))
+	}{{RolePerPage, "per_page"}, {RoleOffset, "last_record_number"}} {
+		if !slices.ContainsFunc(p.fields, func(f field) bool { return f.role == r.role }) {
+			bad("query parameter %q: missing; the list cannot page without it", r.name)
 		}
 	}
 	if len(problems) > 0 {
-		return nil, &Error{Problems: problems}
+		return nil, problems
 	}
 	return p, nil
 }
 
-func (f *field) assignRole(products map[string]bool) (spec.Kind, error) {
-	switch f.Name {
-	case "user_account_id":
-		f.role = roleUserID
-		return spec.KindString, nil
-	case "product":
-		f.role = roleProduct
-		return spec.KindEnum, nil
-	case "created_at_start":
-		f.role = roleCreatedFrom
-		return spec.KindDateTime, nil
-	case "created_at_end":
-		f.role = roleCreatedBefore
-		return spec.KindDateTime, nil
-	case "per_page":
-		f.role = rolePerPage
-		return spec.KindInteger, nil
-	case "last_record_number":
-		f.role = roleOffset
-		return spec.KindInteger, nil
-	case "sort_order":
-		f.role = roleSortOrder
-		return spec.KindEnum, nil
-	case "sort_key":
-		f.role = roleSortKey
-		return spec.KindString, nil
-	}
-	if prod, ok := strings.CutSuffix(f.Name, "_kyc_status"); ok {
-		if !products[prod] {
-			return 0, fmt.Errorf("query parameter %q: %q is not a value of the product enum", f.Name, prod)
+// find returns the rule for the parameter called name and, for a rule about a column, the
+// column's index; or why there is none.
+func find(rules []Rule, name string, schema query.Schema) (Rule, int, string) {
+	why := "the mock does not know how to apply this filter"
+	for _, r := range rules {
+		if prefix, suffix, ok := strings.Cut(r.Name, "{column}"); ok {
+			if col, ok := strings.CutSuffix(name, suffix); ok && len(col) > len(prefix) && strings.HasPrefix(col, prefix) {
+				col = col[len(prefix):]
+				if i := schema.ColumnIndex(col); i >= 0 {
+					return r, i, ""
+				}
+				why = fmt.Sprintf("%q is not one of the columns it could filter (%s)", col, columnNames(schema))
+			}
+			continue
 		}
-		f.role, f.product = roleKyc, domain.Product(prod)
-		return spec.KindEnum, nil
+		if r.Name == name {
+			col := -1
+			if r.Role == RoleValue {
+				if col = schema.ColumnIndex(r.Column); col < 0 {
+					continue
+				}
+			}
+			return r, col, ""
+		}
 	}
-	return 0, fmt.Errorf("query parameter %q: the mock does not know how to apply this filter", f.Name)
+	return Rule{}, -1, why
+}
+
+func columnNames(schema query.Schema) string {
+	names := make([]string, len(schema.Columns))
+	for i, c := range schema.Columns {
+		names[i] = c.Name
+	}
+	return strings.Join(names, ", ")
 }
 
 func (f *field) checkDefault() error {
 	switch f.role {
-	case rolePerPage, roleOffset:
+	case RolePerPage, RoleOffset:
 		if !f.HasDefault {
 			return fmt.Errorf("query parameter %q: needs a default", f.Name)
 		}
@@ -144,11 +195,11 @@ func (f *field) checkDefault() error {
 		if f.boundError(v, f.Default) != nil {
 			return fmt.Errorf("query parameter %q: default %s is outside its own bounds", f.Name, f.Default)
 		}
-		if f.role == rolePerPage && (v.Sign() <= 0 || !v.IsInt64()) {
+		if f.role == RolePerPage && (v.Sign() <= 0 || !v.IsInt64()) {
 			return fmt.Errorf("query parameter %q: default %s must be a positive page size", f.Name, f.Default)
 		}
 		f.defaultInt = v
-	case roleSortOrder:
+	case RoleSortOrder:
 		for _, v := range f.Enum {
 			if v != "asc" && v != "desc" {
 				return fmt.Errorf("query parameter %q: enum value %q is not asc or desc", f.Name, v)
@@ -157,32 +208,15 @@ func (f *field) checkDefault() error {
 		if !f.HasDefault {
 			return fmt.Errorf("query parameter %q: needs a default", f.Name)
 		}
-	case roleSortKey:
+	case RoleSortKey:
 		if !f.HasDefault {
 			return fmt.Errorf("query parameter %q: needs a default", f.Name)
 		}
-		if !validSortKey(f.Default) {
-			return fmt.Errorf("query parameter %q: default %q is not one of: %s", f.Name, f.Default, sortKeyList())
+		if !slices.Contains(f.rankings, f.Default) {
+			return fmt.Errorf("query parameter %q: default %q is not one of: %s", f.Name, f.Default, strings.Join(f.rankings, ", "))
 		}
 	}
 	return nil
-}
-
-func validSortKey(v string) bool {
-	for _, k := range engine.SortKeys {
-		if string(k) == v {
-			return true
-		}
-	}
-	return false
-}
-
-func sortKeyList() string {
-	names := make([]string, len(engine.SortKeys))
-	for i, k := range engine.SortKeys {
-		names[i] = string(k)
-	}
-	return strings.Join(names, ", ")
 }
 
 // maxLimit caps the page size the engine is asked for when the document sets no maximum.

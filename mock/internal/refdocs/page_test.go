@@ -23,8 +23,8 @@ func TestPageMatchesGolden(t *testing.T) {
 		Source: "embedded openapi.json",
 		Keys:   []Key{{FIName: "Demo Credit Union", Key: "demo-key", Users: 1000}, {FIName: "Partner FI", Users: 5}},
 		Examples: map[string]Example{
-			spec.ListPath:   {Query: "user_account_id=member-001", Body: []byte(`{"items":[],"total_records":0,"last_record_number":0,"per_page":25}`)},
-			spec.DetailPath: {PathParams: map[string]string{"user_account_id": "member-001"}, Body: []byte(`{"accounts":[],"total_current_market_value":"0.00","user_account_id":"member-001"}`)},
+			"/users/":                   {Query: "user_account_id=member-001", Body: []byte(`{"items":[],"total_records":0,"last_record_number":0,"per_page":25}`)},
+			"/users/{user_account_id}/": {PathParams: map[string]string{"user_account_id": "member-001"}, Body: []byte(`{"accounts":[],"total_current_market_value":"0.00","user_account_id":"member-001"}`)},
 		},
 	})
 	require.NoError(t, err)

@@ -1,7 +1,9 @@
 package render
 
 import (
+	"fmt"
 	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -25,8 +27,33 @@ func TestEnvelopeCursorArithmetic(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := appendEnvelope(nil, ListEnvelope{Total: 7, LastRecordNumber: tt.cursor, Returned: tt.returned, PerPage: 25})
+			got := AppendEnvelope(nil, Envelope{Total: 7, LastRecordNumber: tt.cursor, Returned: tt.returned, PerPage: 25})
 			assert.Equal(t, tt.want, string(got))
 		})
 	}
+}
+
+func TestStoreKeepsEachRenderingApart(t *testing.T) {
+	for _, n := range []int{1, itemsPerChunk - 1, itemsPerChunk, itemsPerChunk + 1, 3*itemsPerChunk + 17} {
+		item := func(b []byte, p int32) []byte {
+			return append(b, fmt.Sprintf(`{"p":%d,"pad":%q}`, p, strings.Repeat("x", int(p)%7))...)
+		}
+		reversed := make([]int32, n)
+		for i := range reversed {
+			reversed[i] = int32(n - 1 - i)
+		}
+		for _, layout := range [][]int32{nil, reversed} {
+			s := NewStore(n, layout, item)
+			for p := range int32(n) {
+				got := s.Bytes(p)
+				require.Equal(t, string(item(nil, p)), string(got), "n=%d p=%d", n, p)
+				assert.Equal(t, len(got), cap(got), "an append to one rendering cannot overwrite the next")
+			}
+		}
+	}
+}
+
+func TestAppendMicrosFloorsToTheSecond(t *testing.T) {
+	assert.Equal(t, "2025-10-01T00:00:00Z", string(AppendMicros(nil, 1759276800_999999)))
+	assert.Equal(t, "1969-12-31T23:59:59Z", string(AppendMicros(nil, -1)))
 }

@@ -1,5 +1,6 @@
-// Package render writes the Partner API's JSON bodies exactly as the live FastAPI service does:
-// compact, keys in the live API's order, money as two-decimal strings.
+// Package render writes what every list and error answer of the Partner API shares, exactly as
+// the live FastAPI service does: compact JSON, the paging envelope, FastAPI's {"detail": ...}
+// body, its date-times. Each resource renders its own items; Store keeps them rendered once.
 package render
 
 import (
@@ -8,44 +9,11 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/cryptofi/partner-mock/mock/internal/domain"
 	"github.com/cryptofi/partner-mock/mock/internal/pyjson"
 )
 
-// AppendUser appends the user object: accounts, total_current_market_value, user_account_id.
-func AppendUser(b []byte, u *domain.User) []byte {
-	b = append(b, `{"accounts":[`...)
-	for i := range u.Accounts {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendAccount(b, &u.Accounts[i])
-	}
-	b = append(b, `],"total_current_market_value":"`...)
-	b = u.Total.Append(b)
-	b = append(b, `","user_account_id":`...)
-	b = pyjson.AppendString(b, u.ID)
-	return append(b, '}')
-}
-
-func appendAccount(b []byte, a *domain.Account) []byte {
-	b = append(b, `{"current_market_value":"`...)
-	b = a.Value.Append(b)
-	b = append(b, '"')
-	if a.Status == domain.StatusApproved {
-		b = append(b, `,"kyc_approved_at":"`...)
-		b = time.Unix(a.ApprovedAt, 0).UTC().AppendFormat(b, "2006-01-02T15:04:05Z")
-		b = append(b, '"')
-	}
-	b = append(b, `,"kyc_status":`...)
-	b = pyjson.AppendString(b, string(a.Status))
-	b = append(b, `,"product":`...)
-	b = pyjson.AppendString(b, string(a.Product))
-	return append(b, '}')
-}
-
-// ListEnvelope is the paging part of a list response.
-type ListEnvelope struct {
+// Envelope is the paging part of a list response.
+type Envelope struct {
 	Total int
 	// LastRecordNumber is the request's cursor. It is a big integer because the live API echoes
 	// any non-negative integer it was sent, however large. The response's last_record_number is
@@ -56,21 +24,9 @@ type ListEnvelope struct {
 	PerPage  int
 }
 
-// AppendList appends {"items":[...],"total_records":..,"last_record_number":..,"per_page":..}.
-// Each item is rendered by item, which lets callers use pre-rendered users.
-func AppendList(b []byte, users []*domain.User, env ListEnvelope, item func([]byte, *domain.User) []byte) []byte {
-	b = append(b, `{"items":[`...)
-	for i, u := range users {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = item(b, u)
-	}
-	return appendEnvelope(b, env)
-}
-
-// appendEnvelope closes the items array and appends the paging fields and the closing brace.
-func appendEnvelope(b []byte, env ListEnvelope) []byte {
+// AppendEnvelope closes the items array of a list answer and appends the paging fields and the
+// closing brace: a list answer is {"items":[ then the items, comma-separated, then this.
+func AppendEnvelope(b []byte, env Envelope) []byte {
 	b = append(b, `],"total_records":`...)
 	b = strconv.AppendInt(b, int64(env.Total), 10)
 	b = append(b, `,"last_record_number":`...)
@@ -90,4 +46,26 @@ func AppendDetail(b []byte, detail string) []byte {
 	b = append(b, `{"detail":`...)
 	b = pyjson.AppendString(b, detail)
 	return append(b, '}')
+}
+
+// DateTimeLayout is how the API renders every date-time: whole seconds, UTC, a Z.
+const DateTimeLayout = "2006-01-02T15:04:05Z"
+
+// AppendSeconds appends the Unix time sec (seconds) as the API renders date-times.
+func AppendSeconds(b []byte, sec int64) []byte {
+	return time.Unix(sec, 0).UTC().AppendFormat(b, DateTimeLayout)
+}
+
+// AppendMicros appends the Unix time us (microseconds), truncated to the second, as the API
+// renders date-times.
+func AppendMicros(b []byte, us int64) []byte {
+	return AppendSeconds(b, floorDiv(us, 1_000_000))
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
 }

@@ -2,6 +2,7 @@ package tenant
 
 import (
 	"errors"
+	"github.com/cryptofi/partner-mock/mock/internal/problem"
 	"os"
 	"path/filepath"
 	"strings"
@@ -133,8 +134,8 @@ func TestBuildProblemsNameTheFileTheLineAndTheFix(t *testing.T) {
 			require.NoError(t, err, "the config itself is valid")
 			_, err = Build(loadSpec(t), cfg, read)
 			require.Error(t, err)
-			var fe *FileError
-			require.True(t, errors.As(err, &fe), "a *FileError: %v", err)
+			var fe *problem.List
+			require.True(t, errors.As(err, &fe), "a *problem.List: %v", err)
 			msg := strings.ReplaceAll(err.Error(), dir, "DIR")
 			for _, w := range tt.want {
 				assert.Contains(t, msg, strings.Replace(w, "t.yaml", "DIR/t.yaml", 1))

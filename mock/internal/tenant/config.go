@@ -4,13 +4,19 @@ package tenant
 
 import (
 	"errors"
+	"github.com/cryptofi/partner-mock/mock/internal/problem"
+	"math"
 	"strings"
 	"time"
+
+	"github.com/cryptofi/partner-mock/mock/internal/gen"
 )
 
 // Config is a tenants file.
 type Config struct {
 	Tenants []TenantConfig `yaml:"tenants"`
+	// Clock sets the mock's time; flags override it. Nil is frozen at each tenant's as_of.
+	Clock *ClockConfig `yaml:"clock"`
 
 	// Source names the file in messages ("my-tenants.yaml", "built-in tenants.yaml").
 	Source string `yaml:"-"`
@@ -39,11 +45,55 @@ type TenantConfig struct {
 	IDFormat string `yaml:"id_format"`
 	// PinnedUsers is a YAML or JSON file of exact users, relative to the config file.
 	PinnedUsers string `yaml:"pinned_users"`
+	// PinnedOrders is a YAML or JSON file of exact orders of pinned users, relative to the
+	// config file.
+	PinnedOrders string `yaml:"pinned_orders"`
+	// Future is how far past as_of the data goes on (sign-ups, KYC decisions, orders placed
+	// and settled); nil means DefaultFuture, zero none.
+	Future *time.Duration `yaml:"future"`
+	// OrdersPerUser is the mean number of orders a user has placed by as_of; nil means the
+	// generator's default (3).
+	OrdersPerUser *float64 `yaml:"orders_per_user"`
+}
+
+// ClockConfig is the config file's clock: the same settings as serve's clock flags.
+type ClockConfig struct {
+	// Mode is frozen (the default) or live.
+	Mode string `yaml:"mode"`
+	// Now is the instant the clock is frozen at, or starts from when live; nil is each tenant's
+	// as_of.
+	Now *time.Time `yaml:"now"`
+	// Start is the wall time a live clock starts at; nil is start-up.
+	Start *time.Time `yaml:"start"`
+	// Speed is mock seconds per wall second when live; nil is 1.
+	Speed *float64 `yaml:"speed"`
+}
+
+// DefaultFuture is the horizon of a tenant whose config does not set future: a year.
+const DefaultFuture = 365 * 24 * time.Hour
+
+// MaxOrdersPerUser bounds orders_per_user so a typo cannot exhaust memory.
+const MaxOrdersPerUser = 1000
+
+// future returns the tenant's horizon past as_of.
+func (t *TenantConfig) future() time.Duration {
+	if t.Future == nil {
+		return DefaultFuture
+	}
+	return *t.Future
+}
+
+// ordersPerUser returns the mean orders per user in hundredths, as the generator takes it.
+func (t *TenantConfig) ordersPerUser() int64 {
+	if t.OrdersPerUser == nil {
+		return gen.DefaultOrdersPerUser
+	}
+	return int64(math.Round(*t.OrdersPerUser * 100))
 }
 
 // ParseConfig decodes a tenants file strictly and validates it. Unknown fields, fields given
 // twice, wrong types and invalid values are all reported, each naming the line and the field;
-// the error is a *FileError for source.
+// the error is a *problem.List for source.
 func ParseConfig(source string, data []byte) (*Config, error) {
 	c := &Config{}
 	lines, problems := decodeFile(data, c)
@@ -56,19 +106,19 @@ func ParseConfig(source string, data []byte) (*Config, error) {
 	}
 	// Report the checks' problems too, so one edit fixes everything, but not a second one about
 	// a field that could not be read.
-	if fe, ok := errors.AsType[*FileError](c.Validate()); ok {
+	if fe, ok := errors.AsType[*problem.List](c.Validate()); ok {
 		bad := map[string]bool{}
 		for _, p := range problems {
 			bad[p.Path] = true
 		}
-		for _, p := range fe.Problems {
+		for _, p := range fe.Items {
 			if !bad[p.Path] {
 				problems = append(problems, p)
 			}
 		}
 	}
 	sortProblems(problems)
-	return nil, &FileError{File: source, Problems: problems}
+	return nil, fileError(source, problems)
 }
 
 // line returns the line of the field at path, or of the nearest enclosing field that has one.

@@ -2,6 +2,7 @@ package tenant
 
 import (
 	"errors"
+	"github.com/cryptofi/partner-mock/mock/internal/problem"
 	"strings"
 	"testing"
 	"time"
@@ -141,8 +142,8 @@ func TestBadConfigsNameTheLineTheFieldAndTheFix(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParseConfig("t.yaml", []byte(tt.yaml))
 			require.Error(t, err)
-			var fe *FileError
-			require.True(t, errors.As(err, &fe), "a *FileError: %v", err)
+			var fe *problem.List
+			require.True(t, errors.As(err, &fe), "a *problem.List: %v", err)
 			for _, w := range tt.want {
 				assert.Contains(t, err.Error(), w)
 			}

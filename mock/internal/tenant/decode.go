@@ -3,49 +3,26 @@ package tenant
 import (
 	"errors"
 	"fmt"
+	"github.com/cryptofi/partner-mock/mock/internal/problem"
 	"io"
+	"math"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 )
 
-// Problem is one thing wrong with a config or pinned-users file: where it is and what to fix.
-type Problem struct {
-	// Line is the 1-based line in the file, or 0 when the problem has no single line.
-	Line int
-	// Path is the field, such as tenants[1].users.
-	Path string
-	Msg  string
-}
-
-// FileError lists the problems of one file. Its message has one line per problem, each
-// starting with FILE:LINE: as compilers do, so editors can jump to it.
-type FileError struct {
-	File     string
-	Problems []Problem
-}
-
-func (e *FileError) Error() string {
-	var b strings.Builder
-	for i, p := range e.Problems {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(e.File)
-		if p.Line > 0 {
-			fmt.Fprintf(&b, ":%d", p.Line)
-		}
-		b.WriteString(": ")
-		if p.Path != "" {
-			b.WriteString(p.Path)
-			b.WriteString(": ")
-		}
-		b.WriteString(p.Msg)
+// fileError returns the problems found in one file as a problem list that names it.
+func fileError(file string, ps []problem.Problem) *problem.List {
+	l := &problem.List{Items: make([]problem.Problem, len(ps))}
+	for i, p := range ps {
+		p.File = file
+		l.Items[i] = p
 	}
-	return b.String()
+	return l
 }
 
 // decoder decodes YAML (or JSON, which YAML reads) into tagged structs more strictly than
@@ -54,12 +31,12 @@ func (e *FileError) Error() string {
 // where yaml.v3 would name a Go type or silently truncate 1.5 to 1. It also records the line of
 // every field it sets, so later checks can point at the right line.
 type decoder struct {
-	problems []Problem
+	problems []problem.Problem
 	lines    map[string]int
 }
 
 // decodeFile decodes a single-document file into out, a pointer to a struct.
-func decodeFile(data []byte, out any) (map[string]int, []Problem) {
+func decodeFile(data []byte, out any) (map[string]int, []problem.Problem) {
 	d := &decoder{lines: map[string]int{}}
 	dec := yaml.NewDecoder(strings.NewReader(string(data)))
 	var doc yaml.Node
@@ -67,13 +44,13 @@ func decodeFile(data []byte, out any) (map[string]int, []Problem) {
 		if errors.Is(err, io.EOF) {
 			return d.lines, nil // an empty file decodes to the zero value; callers say what is missing
 		}
-		return d.lines, []Problem{{Line: syntaxLine(err), Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}}
+		return d.lines, []problem.Problem{{Line: syntaxLine(err), Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}}
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
-		return d.lines, []Problem{{Line: extra.Line, Msg: "a second YAML document (after ---); put everything in one document"}}
+		return d.lines, []problem.Problem{{Line: extra.Line, Msg: "a second YAML document (after ---); put everything in one document"}}
 	} else if !errors.Is(err, io.EOF) {
-		return d.lines, []Problem{{Line: syntaxLine(err), Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}}
+		return d.lines, []problem.Problem{{Line: syntaxLine(err), Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}}
 	}
 	root := &doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
@@ -93,10 +70,13 @@ func syntaxLine(err error) int {
 }
 
 func (d *decoder) add(n *yaml.Node, path, format string, args ...any) {
-	d.problems = append(d.problems, Problem{Line: n.Line, Path: path, Msg: fmt.Sprintf(format, args...)})
+	d.problems = append(d.problems, problem.Problem{Line: n.Line, Path: path, Msg: fmt.Sprintf(format, args...)})
 }
 
-var timeType = reflect.TypeFor[time.Time]()
+var (
+	timeType     = reflect.TypeFor[time.Time]()
+	durationType = reflect.TypeFor[time.Duration]()
+)
 
 // value decodes n into v, which is addressable.
 func (d *decoder) value(n *yaml.Node, path string, v reflect.Value) {
@@ -116,6 +96,16 @@ func (d *decoder) value(n *yaml.Node, path string, v reflect.Value) {
 		v.Set(p)
 	case v.Type() == timeType:
 		d.instant(n, path, v)
+	case v.Type() == durationType:
+		d.duration(n, path, v)
+	case v.Kind() == reflect.Float64:
+		d.fraction(n, path, v)
+	case v.Kind() == reflect.Bool:
+		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
+			d.add(n, path, "want true or false, got %s", describe(n))
+			return
+		}
+		v.SetBool(n.Value == "true" || n.Value == "True" || n.Value == "TRUE")
 	case v.Kind() == reflect.Struct:
 		d.mapping(n, path, v)
 	case v.Kind() == reflect.Slice:
@@ -280,6 +270,57 @@ func (d *decoder) instant(n *yaml.Node, path string, v reflect.Value) {
 	}
 }
 
+// duration decodes a length of time: Go's form (36h, 90m) or a whole number of days (365d).
+func (d *decoder) duration(n *yaml.Node, path string, v reflect.Value) {
+	const want = "want a length of time such as 365d, 36h or 90m"
+	if n.Kind != yaml.ScalarNode {
+		d.add(n, path, "%s, got %s", want, describe(n))
+		return
+	}
+	dur, err := ParseDuration(n.Value)
+	if err != nil {
+		d.add(n, path, "%s, got %s", want, describe(n))
+		return
+	}
+	v.SetInt(int64(dur))
+}
+
+// ParseDuration reads a length of time: Go's form (36h, 90m, 1h30m) or a whole number of days
+// (365d), which Go's form lacks and configs need most.
+func ParseDuration(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok && isDigits(days) {
+		n, err := strconv.ParseInt(days, 10, 64)
+		if err != nil || n > int64(math.MaxInt64/(24*time.Hour)) {
+			return 0, fmt.Errorf("%q: too many days", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(s)
+}
+
+// fmtDays renders a duration for messages, in days when it is whole days.
+func fmtDays(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return d.String()
+}
+
+// fraction decodes a number that may have a fraction (2.5).
+func (d *decoder) fraction(n *yaml.Node, path string, v reflect.Value) {
+	tag := n.ShortTag()
+	if n.Kind != yaml.ScalarNode || (tag != "!!int" && tag != "!!float") {
+		d.add(n, path, "want a number such as 2.5, got %s", describe(n))
+		return
+	}
+	f, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		d.add(n, path, "want a number such as 2.5, got %s", describe(n))
+		return
+	}
+	v.SetFloat(f)
+}
+
 // instantLayouts are the forms parseInstant accepts, tried in order.
 var instantLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02"}
 
@@ -325,6 +366,6 @@ func editDistance(a, b string) int {
 }
 
 // sortProblems orders problems by line so a file's messages read top to bottom.
-func sortProblems(ps []Problem) {
-	slices.SortStableFunc(ps, func(a, b Problem) int { return a.Line - b.Line })
+func sortProblems(ps []problem.Problem) {
+	slices.SortStableFunc(ps, func(a, b problem.Problem) int { return a.Line - b.Line })
 }

@@ -2,6 +2,7 @@ package tenant
 
 import (
 	"fmt"
+	"github.com/cryptofi/partner-mock/mock/internal/problem"
 	"os"
 	"path/filepath"
 )
@@ -11,7 +12,7 @@ import (
 func LoadFile(path string) (*Config, ReadFile, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, nil, &FileError{File: path, Problems: []Problem{{Msg: fmt.Sprintf("cannot read the config: %v", unwrapPathError(err))}}}
+		return nil, nil, fileError(path, []problem.Problem{{Msg: fmt.Sprintf("cannot read the config: %v", unwrapPathError(err))}})
 	}
 	c, err := ParseConfig(path, data)
 	if err != nil {

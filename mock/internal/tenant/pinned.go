@@ -2,6 +2,7 @@ package tenant
 
 import (
 	"fmt"
+	"github.com/cryptofi/partner-mock/mock/internal/problem"
 	"slices"
 	"strings"
 	"time"
@@ -31,26 +32,20 @@ type pinnedAccount struct {
 	Value      string     `yaml:"current_market_value"`
 }
 
-// PinnedRules are what pinned users are checked against: the document's enums and the tenant's
-// as_of, after which nothing in its data happens. A zero AsOf checks no instant against it.
+// PinnedRules are what pinned records are checked against: the document's enums and the
+// tenant's as_of, by which a pinned record's written state holds. A zero AsOf checks no instant
+// against it.
 type PinnedRules struct {
-	Products []string
-	Statuses []string
-	AsOf     time.Time
+	Vocab domain.Vocab
+	AsOf  time.Time
 }
 
 // maxPinnedProblems caps the problems reported for one pinned-users file, so a file in the
 // wrong format does not flood the terminal.
 const maxPinnedProblems = 20
 
-// ParsePinned decodes and checks a pinned-users file against the document's enums (products
-// and KYC statuses, in spec order) but no as_of; Build uses PinnedRules.Parse with the tenant's.
-func ParsePinned(source string, data []byte, products, statuses []string) ([]domain.User, error) {
-	return PinnedRules{Products: products, Statuses: statuses}.Parse(source, data)
-}
-
 // Parse decodes and checks a pinned-users file. Every problem names the line, the user and the
-// field; the error is a *FileError for source.
+// field; the error is a *problem.List for source.
 func (rules PinnedRules) Parse(source string, data []byte) ([]domain.User, error) {
 	var f pinnedFile
 	lines, problems := decodeFile(data, &f)
@@ -61,27 +56,28 @@ func (rules PinnedRules) Parse(source string, data []byte) ([]domain.User, error
 		sortProblems(problems)
 		if len(problems) > maxPinnedProblems {
 			more := len(problems) - maxPinnedProblems
-			problems = append(problems[:maxPinnedProblems], Problem{Msg: fmt.Sprintf("... and %d more problems", more)})
+			problems = append(problems[:maxPinnedProblems], problem.Problem{Msg: fmt.Sprintf("... and %d more problems", more)})
 		}
-		return nil, &FileError{File: source, Problems: problems}
+		return nil, fileError(source, problems)
 	}
 	users := make([]domain.User, len(f.Users))
+	pending := slices.Contains(rules.Vocab.KycStatuses, domain.StatusPending)
 	for i, pu := range f.Users {
-		users[i] = pu.toDomain()
+		users[i] = pu.toDomain(pending)
 	}
 	return users, nil
 }
 
 // checkPinned returns every problem of f's users.
-func checkPinned(f pinnedFile, lines map[string]int, rules PinnedRules) []Problem {
-	var problems []Problem
+func checkPinned(f pinnedFile, lines map[string]int, rules PinnedRules) []problem.Problem {
+	var problems []problem.Problem
 	var cur string // the user being checked, for paths
 	bad := func(field, format string, args ...any) {
 		path := cur
 		if field != "" {
 			path += "." + field
 		}
-		problems = append(problems, Problem{Line: lineOf(lines, path), Path: path, Msg: fmt.Sprintf(format, args...)})
+		problems = append(problems, problem.Problem{Line: lineOf(lines, path), Path: path, Msg: fmt.Sprintf(format, args...)})
 	}
 	ids := map[string]string{}
 	asOf := rules.AsOf.UTC().Format(time.RFC3339)
@@ -106,8 +102,8 @@ func checkPinned(f pinnedFile, lines map[string]int, rules PinnedRules) []Proble
 		if len(pu.Accounts) == 0 {
 			bad("accounts", "at least one account is required (the API has 1 to 4 per user)")
 		}
-		if len(pu.Accounts) > len(rules.Products) {
-			bad("accounts", "%d accounts, but there are only %d products; a user has at most one per product", len(pu.Accounts), len(rules.Products))
+		if len(pu.Accounts) > len(rules.Vocab.Products) {
+			bad("accounts", "%d accounts, but there are only %d products; a user has at most one per product", len(pu.Accounts), len(rules.Vocab.Products))
 		}
 		var sum domain.Money
 		sumOK := true
@@ -115,16 +111,16 @@ func checkPinned(f pinnedFile, lines map[string]int, rules PinnedRules) []Proble
 		for j, pa := range pu.Accounts {
 			at := fmt.Sprintf("accounts[%d]", j)
 			switch {
-			case !slices.Contains(rules.Products, pa.Product):
-				bad(at+".product", "%q is not a product; want one of %s", pa.Product, strings.Join(rules.Products, ", "))
+			case !slices.Contains(rules.Vocab.Products, domain.Product(pa.Product)):
+				bad(at+".product", "%q is not a product; want one of %s", pa.Product, joinValues(rules.Vocab.Products))
 			default:
 				if first, dup := products[pa.Product]; dup {
 					bad(at+".product", "%s also appears in accounts[%d]; a user has at most one account per product", pa.Product, first)
 				}
 				products[pa.Product] = j
 			}
-			if !slices.Contains(rules.Statuses, pa.Status) {
-				bad(at+".kyc_status", "%q is not a KYC status; want one of %s", pa.Status, strings.Join(rules.Statuses, ", "))
+			if !slices.Contains(rules.Vocab.KycStatuses, domain.KycStatus(pa.Status)) {
+				bad(at+".kyc_status", "%q is not a KYC status; want one of %s", pa.Status, joinValues(rules.Vocab.KycStatuses))
 			}
 			if v, err := domain.ParseMoney(pa.Value); err != nil {
 				bad(at+".current_market_value", "%v", err)
@@ -182,17 +178,31 @@ func checkID(id string) string {
 	return ""
 }
 
-// toDomain converts a checked pinned user.
-func (pu pinnedUser) toDomain() domain.User {
+// toDomain converts a checked pinned user. An approved account is pending until its
+// kyc_approved_at when the document has a pending state, so a time before it shows the check
+// still running; every other state holds from the user's creation.
+func (pu pinnedUser) toDomain(pending bool) domain.User {
 	u := domain.User{ID: pu.ID, CreatedAt: pu.CreatedAt.UnixMicro(), Accounts: make([]domain.Account, len(pu.Accounts))}
 	for j, pa := range pu.Accounts {
 		v, _ := domain.ParseMoney(pa.Value) // checked by checkPinned
-		a := domain.Account{Product: domain.Product(pa.Product), Status: domain.KycStatus(pa.Status), Value: v}
+		a := domain.Account{Product: domain.Product(pa.Product), Status: domain.KycStatus(pa.Status), Value: v, DecidedAt: domain.Always}
 		if pa.ApprovedAt != nil {
 			a.ApprovedAt = pa.ApprovedAt.Unix()
+			if pending {
+				a.DecidedAt = pa.ApprovedAt.UnixMicro()
+			}
 		}
 		u.Accounts[j] = a
 	}
 	u.Total = u.SumAccounts()
 	return u
+}
+
+// joinValues lists enum values for messages: "a, b, c".
+func joinValues[T ~string](values []T) string {
+	s := make([]string, len(values))
+	for i, v := range values {
+		s[i] = string(v)
+	}
+	return strings.Join(s, ", ")
 }

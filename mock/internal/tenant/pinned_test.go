@@ -2,6 +2,7 @@ package tenant
 
 import (
 	"errors"
+	"github.com/cryptofi/partner-mock/mock/internal/problem"
 	"strings"
 	"testing"
 	"time"
@@ -144,8 +145,8 @@ func TestBadPinnedUsersNameTheLineTheUserAndTheFix(t *testing.T) {
 			require.Contains(t, validPinned, tt.old)
 			_, err := rules.Parse("p.yaml", []byte(strings.Replace(validPinned, tt.old, tt.new, 1)))
 			require.Error(t, err)
-			var fe *FileError
-			require.True(t, errors.As(err, &fe), "a *FileError: %v", err)
+			var fe *problem.List
+			require.True(t, errors.As(err, &fe), "a *problem.List: %v", err)
 			assert.Contains(t, err.Error(), tt.want)
 		})
 	}

@@ -3,6 +3,8 @@ package tenant
 import (
 	"errors"
 	"fmt"
+	"github.com/cryptofi/partner-mock/mock/internal/problem"
+	"hash/maphash"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -11,55 +13,54 @@ import (
 	"github.com/cryptofi/partner-mock/mock/internal/domain"
 	"github.com/cryptofi/partner-mock/mock/internal/engine"
 	"github.com/cryptofi/partner-mock/mock/internal/gen"
-	"github.com/cryptofi/partner-mock/mock/internal/render"
-	"github.com/cryptofi/partner-mock/spec"
+	"github.com/cryptofi/partner-mock/mock/internal/resource"
 )
 
-// Tenant is one FI's population, ready to serve.
+// Tenant is one FI's world and its resources' collections, ready to serve.
 type Tenant struct {
 	Config TenantConfig
-	Index  *engine.Index
-	// Pinned is the number of pinned users in the population.
-	Pinned int
-	// rendered holds the users' JSON when the population is small enough (see prerender).
-	rendered *render.Users
+	World  *domain.World
+	// Collections hold the served resources' records, in the order Build was given them.
+	Collections []*resource.Collection
 }
 
-// ReadFile reads a file named in a config (pinned users), relative to the config.
+// ReadFile reads a file named in a config (pinned users or orders), relative to the config.
 type ReadFile func(name string) ([]byte, error)
 
-// Build validates cfg and generates every tenant, concurrently. It either returns every tenant
-// or an error listing every problem found; it never returns part of a config. The result does
-// not depend on scheduling: each population is a pure function of its config and the generator
+// Build validates cfg and builds every tenant, concurrently: its world from the generator and
+// the pinned files, then a collection per resource of bound. It either returns every tenant or
+// an error listing every problem found; it never returns part of a config. The result does not
+// depend on scheduling: each world is a pure function of its config, vocab and the generator
 // version.
-func Build(s *spec.Spec, cfg *Config, read ReadFile) ([]*Tenant, error) {
+func Build(bound []*resource.Bound, vocab domain.Vocab, cfg *Config, read ReadFile) ([]*Tenant, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	pinned, pinnedErr := cfg.Pinned(s.Products, s.KycStatuses, read)
+	pinned, pinnedErr := cfg.Pinned(vocab, read)
 	// The generator's own checks (id_format, its capacity) run before any generation, so one
 	// run reports the pinned files' problems and the templates' together.
 	params := make([]gen.Params, len(cfg.Tenants))
-	errs := []error{pinnedErr}
+	var problems problem.List
+	problems.Merge(pinnedErr)
 	for i := range cfg.Tenants {
 		var p []domain.User
 		if pinnedErr == nil {
-			p = pinned[i]
+			p = pinned[i].Users
 		}
-		params[i] = genParams(s, cfg.Tenants[i], p)
+		params[i] = genParams(vocab, cfg.Tenants[i], p)
 		if err := params[i].Validate(); err != nil {
-			errs = append(errs, cfg.genError(i, err))
+			problems.Merge(cfg.genError(i, err))
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
+	if err := problems.Err(); err != nil {
 		return nil, err
 	}
 	out := make([]*Tenant, len(cfg.Tenants))
-	errs = make([]error, len(cfg.Tenants))
+	errs := make([]error, len(cfg.Tenants))
 	var wg sync.WaitGroup
 	for i := range cfg.Tenants {
 		wg.Go(func() {
-			out[i], errs[i] = buildOne(cfg, i, params[i], pinned[i])
+			out[i], errs[i] = buildOne(cfg, i, params[i], vocab, pinned[i], bound)
 		})
 	}
 	wg.Wait()
@@ -69,53 +70,90 @@ func Build(s *spec.Spec, cfg *Config, read ReadFile) ([]*Tenant, error) {
 	return out, nil
 }
 
-// Pinned reads and checks the pinned users of every tenant of a validated cfg against the
-// document's enums and each tenant's as_of, by tenant index. Its error lists every problem:
-// *FileErrors naming the config's line and the pinned file's own lines.
-func (c *Config) Pinned(products, statuses []string, read ReadFile) ([][]domain.User, error) {
+// Warm prepares every collection's answers at instant at (Unix microseconds).
+func (t *Tenant) Warm(at int64) {
+	for _, c := range t.Collections {
+		c.Table().Warm(at)
+	}
+}
+
+// Pinned are one tenant's pinned records.
+type Pinned struct {
+	Users  []domain.User
+	Orders []PinnedOrder
+}
+
+// Pinned reads and checks the pinned users and orders of every tenant of a validated cfg
+// against the document's enums and each tenant's as_of, by tenant index. Its error lists every
+// problem, naming the config's line and the pinned files' own lines.
+func (c *Config) Pinned(vocab domain.Vocab, read ReadFile) ([]Pinned, error) {
 	if read == nil {
 		read = func(name string) ([]byte, error) { return nil, errors.New("no file reader configured") }
 	}
-	out := make([][]domain.User, len(c.Tenants))
-	var errs []error
+	out := make([]Pinned, len(c.Tenants))
+	var problems problem.List
 	for i, tc := range c.Tenants {
-		if tc.PinnedUsers == "" {
-			continue
+		rules := PinnedRules{Vocab: vocab, AsOf: tc.AsOf}
+		usersOK := true
+		if tc.PinnedUsers != "" {
+			n, err := c.readPinned(i, "pinned_users", tc.PinnedUsers, read, func(name string, data []byte) (int, error) {
+				users, err := rules.Parse(name, data)
+				out[i].Users = users
+				return len(users), err
+			})
+			problems.Merge(err)
+			usersOK = err == nil
+			if err == nil && n > tc.Users {
+				problems.Merge(c.problem(fmt.Sprintf("tenants[%d].users", i),
+					"%d is fewer than the %d pinned users in %s; users counts the whole population, pinned users included",
+					tc.Users, len(out[i].Users), c.pinnedName(tc.PinnedUsers)))
+			}
 		}
-		field := fmt.Sprintf("tenants[%d].pinned_users", i)
-		name := c.pinnedName(tc.PinnedUsers)
-		data, err := read(tc.PinnedUsers)
-		if err != nil {
-			errs = append(errs, c.problem(field, "cannot read %s: %v (a relative path is relative to the config file's directory)",
-				name, unwrapPathError(err)))
-			continue
+		if tc.PinnedOrders != "" {
+			switch {
+			case !vocab.Orders:
+				problems.Merge(c.problem(fmt.Sprintf("tenants[%d].pinned_orders", i), "the document declares no orders (GET /orders/); remove pinned_orders or serve a document that has them"))
+			case usersOK:
+				// Orders are checked against the pinned users, so only once those are good.
+				_, err := c.readPinned(i, "pinned_orders", tc.PinnedOrders, read, func(name string, data []byte) (int, error) {
+					orders, err := rules.ParseOrders(name, data, out[i].Users)
+					out[i].Orders = orders
+					return len(orders), err
+				})
+				problems.Merge(err)
+			}
 		}
-		users, err := PinnedRules{Products: products, Statuses: statuses, AsOf: tc.AsOf}.Parse(name, data)
-		if err != nil {
-			errs = append(errs, c.problem(field, "%s has problems:", name), err)
-			continue
-		}
-		if len(users) > tc.Users {
-			errs = append(errs, c.problem(fmt.Sprintf("tenants[%d].users", i),
-				"%d is fewer than the %d pinned users in %s; users counts the whole population, pinned users included",
-				tc.Users, len(users), name))
-			continue
-		}
-		out[i] = users
 	}
-	if err := errors.Join(errs...); err != nil {
+	if err := problems.Err(); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// problem returns a *FileError for one problem at the field at path.
-func (c *Config) problem(path, format string, args ...any) *FileError {
-	return &FileError{File: c.source(), Problems: []Problem{{Line: c.line(path), Path: path, Msg: fmt.Sprintf(format, args...)}}}
+// readPinned reads the pinned file name given by tenant i's field and parses it with parse.
+func (c *Config) readPinned(i int, field, name string, read ReadFile, parse func(name string, data []byte) (int, error)) (int, error) {
+	path := fmt.Sprintf("tenants[%d].%s", i, field)
+	full := c.pinnedName(name)
+	data, err := read(name)
+	if err != nil {
+		return 0, c.problem(path, "cannot read %s: %v (a relative path is relative to the config file's directory)", full, unwrapPathError(err))
+	}
+	n, err := parse(full, data)
+	if err != nil {
+		l := c.problem(path, "%s has problems:", full)
+		l.Merge(err)
+		return 0, l
+	}
+	return n, nil
+}
+
+// problem returns a *problem.List for one problem at the field at path.
+func (c *Config) problem(path, format string, args ...any) *problem.List {
+	return fileError(c.source(), []problem.Problem{{Line: c.line(path), Path: path, Msg: fmt.Sprintf(format, args...)}})
 }
 
 // genParams returns the generator's parameters for a tenant with the given pinned users.
-func genParams(s *spec.Spec, tc TenantConfig, pinned []domain.User) gen.Params {
+func genParams(vocab domain.Vocab, tc TenantConfig, pinned []domain.User) gen.Params {
 	reserved := make(map[string]bool, len(pinned))
 	for _, u := range pinned {
 		reserved[u.ID] = true
@@ -124,50 +162,88 @@ func genParams(s *spec.Spec, tc TenantConfig, pinned []domain.User) gen.Params {
 		Seed:     tc.Seed,
 		Users:    tc.Users - len(pinned),
 		AsOf:     tc.AsOf,
+		Future:   tc.future(),
 		IDFormat: tc.IDFormat,
-		Products: toProducts(s.Products),
-		Statuses: toStatuses(s.KycStatuses),
+		Products: vocab.Products,
+		Statuses: vocab.KycStatuses,
 		Reserved: reserved,
 	}
 }
 
-// genError turns the generator's error for tenant i into a *FileError. The generator names its
+// genError turns the generator's error for tenant i into a *problem.List. The generator names its
 // fields as the config does (id_format, users, as_of): each of its lines points at that field.
 func (c *Config) genError(i int, err error) error {
 	at := fmt.Sprintf("tenants[%d]", i)
-	var problems []Problem
+	var problems []problem.Problem
 	for _, msg := range strings.Split(err.Error(), "\n") {
 		field, rest, ok := strings.Cut(msg, ": ")
 		path := at + "." + field
 		if !ok || !isField(field) {
 			path, rest = at, msg
 		}
-		problems = append(problems, Problem{Line: c.line(path), Path: path, Msg: rest})
+		problems = append(problems, problem.Problem{Line: c.line(path), Path: path, Msg: rest})
 	}
-	return &FileError{File: c.source(), Problems: problems}
+	return fileError(c.source(), problems)
 }
 
-// buildOne generates tenant i of cfg from its checked parameters and adds its pinned users.
-func buildOne(cfg *Config, i int, p gen.Params, pinned []domain.User) (*Tenant, error) {
+// buildOne generates tenant i of cfg from its checked parameters, adds its pinned records and
+// indexes every bound resource.
+func buildOne(cfg *Config, i int, p gen.Params, vocab domain.Vocab, pinned Pinned, bound []*resource.Bound) (*Tenant, error) {
+	tc := cfg.Tenants[i]
 	users, err := gen.Generate(p)
 	if err != nil {
 		return nil, cfg.genError(i, err)
 	}
-	users = append(users, pinned...)
-	ix, err := engine.New(users)
-	if err != nil {
+	generated := len(users)
+	users = append(users, pinned.Users...)
+	w := &domain.World{Name: tc.Name, Seed: tc.Seed, AsOf: tc.AsOf.UnixMicro(), Users: users, PinnedUsers: len(pinned.Users), PinnedOrders: len(pinned.Orders)}
+	if w.UserPosition, err = userPositions(users); err != nil {
 		// Unreachable: generated ids skip the pinned ones and pinned ids are checked unique.
 		return nil, fmt.Errorf("%s: tenants[%d]: %w", cfg.source(), i, err)
 	}
-	t := &Tenant{Config: cfg.Tenants[i], Index: ix, Pinned: len(pinned)}
-	t.prerender(users)
+	if vocab.Orders {
+		reserved := make(map[domain.UUID]bool, len(pinned.Orders))
+		for _, o := range pinned.Orders {
+			reserved[o.ID] = true
+		}
+		w.Orders, err = gen.GenerateOrders(gen.OrderParams{
+			Seed: tc.Seed, AsOf: tc.AsOf, Future: p.Future, PerUser: tc.ordersPerUser(),
+			Products: vocab.Products, Sides: vocab.OrderSides, Statuses: vocab.OrderStatuses,
+			Users: users[:generated], WindowUsers: p.Users, Reserved: reserved,
+		})
+		if err != nil {
+			return nil, cfg.genError(i, err)
+		}
+		addPinnedOrders(&w.Orders, pinned.Orders, int32(generated))
+	}
+	t := &Tenant{Config: tc, World: w}
+	for _, b := range bound {
+		c, err := b.Build(w, b.Schema)
+		if err != nil {
+			return nil, fmt.Errorf("%s: tenants[%d]: %w", cfg.source(), i, err)
+		}
+		t.Collections = append(t.Collections, c)
+	}
 	return t, nil
+}
+
+// userPositions returns a constant-time lookup of users by user_account_id.
+func userPositions(users []domain.User) (func(string) (int32, bool), error) {
+	seed := maphash.MakeSeed()
+	ids, a, b, ok := engine.NewIDTable(len(users), func(i int32) uint64 { return maphash.String(seed, users[i].ID) },
+		func(i, j int32) bool { return users[i].ID == users[j].ID })
+	if !ok {
+		return nil, fmt.Errorf("users %d and %d share the user_account_id %q", a, b, users[a].ID)
+	}
+	return func(id string) (int32, bool) {
+		return ids.Find(maphash.String(seed, id), func(i int32) bool { return users[i].ID == id })
+	}, nil
 }
 
 // isField reports whether name is a field of a tenant in the config file.
 func isField(name string) bool {
 	switch name {
-	case "name", "fi_name", "api_keys", "seed", "users", "as_of", "id_format", "pinned_users":
+	case "name", "fi_name", "api_keys", "seed", "users", "as_of", "id_format", "pinned_users", "pinned_orders", "future", "orders_per_user":
 		return true
 	}
 	return false
@@ -188,20 +264,4 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-func toProducts(v []string) []domain.Product {
-	out := make([]domain.Product, len(v))
-	for i, s := range v {
-		out[i] = domain.Product(s)
-	}
-	return out
-}
-
-func toStatuses(v []string) []domain.KycStatus {
-	out := make([]domain.KycStatus, len(v))
-	for i, s := range v {
-		out[i] = domain.KycStatus(s)
-	}
-	return out
 }

@@ -2,6 +2,8 @@ package tenant
 
 import (
 	"fmt"
+	"github.com/cryptofi/partner-mock/mock/internal/problem"
+	"math"
 	"strings"
 	"time"
 
@@ -13,11 +15,11 @@ import (
 const MaxUsers = 10_000_000
 
 // Validate checks c and fills defaults (Name from FIName). It reports every problem at once, as
-// a *FileError whose lines name the field and what to fix.
+// a *problem.List whose lines name the field and what to fix.
 func (c *Config) Validate() error {
-	var problems []Problem
+	var problems []problem.Problem
 	bad := func(path, format string, args ...any) {
-		problems = append(problems, Problem{Line: c.line(path), Path: path, Msg: fmt.Sprintf(format, args...)})
+		problems = append(problems, problem.Problem{Line: c.line(path), Path: path, Msg: fmt.Sprintf(format, args...)})
 	}
 	if len(c.Tenants) == 0 {
 		bad("tenants", "at least one tenant is required, e.g.\n  tenants:\n    - fi_name: My Credit Union\n      api_keys: [my-key]\n      users: 1000\n      as_of: 2025-10-01T00:00:00Z")
@@ -66,6 +68,12 @@ func (c *Config) Validate() error {
 		} else if t.Users < 0 || t.Users > MaxUsers {
 			bad(at+".users", "must be between 0 and %d (pinned users included), got %d", MaxUsers, t.Users)
 		}
+		if f := t.Future; f != nil && (*f < 0 || *f > gen.MaxFuture) {
+			bad(at+".future", "must be from 0s to %s (ten years), got %s; e.g. future: 365d", fmtDays(gen.MaxFuture), fmtDays(*f))
+		}
+		if o := t.OrdersPerUser; o != nil && (*o < 0 || *o > MaxOrdersPerUser || math.IsNaN(*o)) {
+			bad(at+".orders_per_user", "must be from 0 to %d, got %v", MaxOrdersPerUser, *o)
+		}
 		if t.AsOf.IsZero() {
 			bad(at+".as_of", "required: the instant that ends the created_at window, e.g. as_of: 2025-10-01T00:00:00Z")
 		} else if start := t.AsOf.Add(-gen.DefaultWindow); start.Before(time.Unix(0, 0)) || t.AsOf.UTC().Year() > 9999 {
@@ -74,9 +82,20 @@ func (c *Config) Validate() error {
 				time.Unix(0, 0).Add(gen.DefaultWindow).UTC().Format(time.RFC3339), t.AsOf.UTC().Format(time.RFC3339))
 		}
 	}
+	if k := c.Clock; k != nil {
+		if k.Mode != "" && k.Mode != "frozen" && k.Mode != "live" {
+			bad("clock.mode", "%q: want frozen or live", k.Mode)
+		}
+		if k.Speed != nil && !(*k.Speed > 0 && *k.Speed <= 1e6) {
+			bad("clock.speed", "%v: want mock seconds per wall second, above 0 and at most 1000000 (86400 makes a day pass each second)", *k.Speed)
+		}
+		if k.Mode != "live" && (k.Start != nil || k.Speed != nil) {
+			bad("clock", "start and speed set a live clock: add mode: live, or remove them")
+		}
+	}
 	if len(problems) > 0 {
 		sortProblems(problems)
-		return &FileError{File: c.source(), Problems: problems}
+		return fileError(c.source(), problems)
 	}
 	return nil
 }

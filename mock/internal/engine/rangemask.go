@@ -2,7 +2,7 @@ package engine
 
 import "sync"
 
-// maxBuckets and minBucket size a createdMask. Each bucket costs a bitmap (n/8 bytes) and every
+// maxBuckets and minBucket size a rangeMask. Each bucket costs a bitmap (n/8 bytes) and every
 // query reads two of them, so more buckets grow memory and spread queries over more of it;
 // fewer buckets leave more users to add or remove one by one at a range's edges (half a bucket
 // per edge on average). 256 keeps a million users' masks at 32 MB.
@@ -11,24 +11,25 @@ const (
 	minBucket  = 64
 )
 
-// createdMask answers "which id-order ranks have a created rank in [a, b)?" quickly, which a
-// created_at range needs when the page is sorted by user_account_id. The created order is cut
-// into buckets of equal size; prefix[j] holds the id ranks of the users in the first j buckets,
-// so whole buckets cost two bitmap reads per word, and only the users between the range's ends
-// and the nearest bucket boundaries are added or removed one by one.
-type createdMask struct {
+// rangeMask answers "which ranks of a ranking have a time rank in [a, b)?" quickly, which a
+// time range (and the instant of the query: records that exist yet) needs when the page is in
+// another ranking than the time key's. The time ranking is cut into buckets of equal size;
+// prefix[j] holds the other ranking's ranks of the records in the first j buckets, so whole
+// buckets cost two bitmap reads per word, and only the records between the range's ends and the
+// nearest bucket boundaries are added or removed one by one.
+type rangeMask struct {
 	bucket int
-	// prefix[j] is the set of users in the first j buckets, for j in [0, buckets].
+	// prefix[j] is the set of records in the first j buckets, for j in [0, buckets].
 	prefix []bitmap
-	// idRank maps a created rank to the user's id rank.
+	// idRank maps a time rank to the record's rank in the other ranking.
 	idRank  []int32
 	scratch sync.Pool
 }
 
-func newCreatedMask(byID, byCreated []int32) *createdMask {
+func newRangeMask(byID, byCreated []int32) *rangeMask {
 	n := len(byID)
 	buckets := max(1, min(n/minBucket, maxBuckets))
-	m := &createdMask{bucket: max(1, (n+buckets-1)/buckets), idRank: make([]int32, n)}
+	m := &rangeMask{bucket: max(1, (n+buckets-1)/buckets), idRank: make([]int32, n)}
 	rankOfPos := make([]int32, n)
 	for r, p := range byID {
 		rankOfPos[p] = int32(r)
@@ -46,8 +47,8 @@ func newCreatedMask(byID, byCreated []int32) *createdMask {
 	return m
 }
 
-// get returns the id-order bitmap of created ranks [a, b). Pass it to put when done with it.
-func (m *createdMask) get(a, b int) *bitmap {
+// get returns the other ranking's bitmap of time ranks [a, b). Pass it to put when done with it.
+func (m *rangeMask) get(a, b int) *bitmap {
 	bp := m.scratch.Get().(*bitmap)
 	out := *bp
 	if b-a <= m.bucket {
@@ -76,16 +77,16 @@ func (m *createdMask) get(a, b int) *bitmap {
 }
 
 // put returns a mask from get for reuse.
-func (m *createdMask) put(bp *bitmap) { m.scratch.Put(bp) }
+func (m *rangeMask) put(bp *bitmap) { m.scratch.Put(bp) }
 
-// set adds the users of created ranks [a, b) to out; clear removes them.
-func (m *createdMask) set(out bitmap, a, b int) {
+// set adds the records of time ranks [a, b) to out; clear removes them.
+func (m *rangeMask) set(out bitmap, a, b int) {
 	for _, r := range m.idRank[a:b] {
 		out[r>>6] |= 1 << (uint(r) & 63)
 	}
 }
 
-func (m *createdMask) clear(out bitmap, a, b int) {
+func (m *rangeMask) clear(out bitmap, a, b int) {
 	for _, r := range m.idRank[a:b] {
 		out[r>>6] &^= 1 << (uint(r) & 63)
 	}

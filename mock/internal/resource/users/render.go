@@ -1,0 +1,53 @@
+package users
+
+import (
+	"github.com/cryptofi/partner-mock/mock/internal/domain"
+	"github.com/cryptofi/partner-mock/mock/internal/pyjson"
+	"github.com/cryptofi/partner-mock/mock/internal/render"
+)
+
+// items renders a world's users.
+type items struct {
+	users []domain.User
+}
+
+func (it items) AppendItem(b []byte, p int32, at int64) []byte {
+	return AppendUser(b, &it.users[p], at)
+}
+
+func (it items) SettledAt(p int32) int64 { return it.users[p].SettledAt() }
+
+// AppendUser appends the user object in its state at instant at (Unix microseconds): accounts,
+// total_current_market_value, user_account_id. An account shows its KYC state at at, and
+// kyc_approved_at exactly when that state is approved.
+func AppendUser(b []byte, u *domain.User, at int64) []byte {
+	b = append(b, `{"accounts":[`...)
+	for i := range u.Accounts {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendAccount(b, &u.Accounts[i], at)
+	}
+	b = append(b, `],"total_current_market_value":"`...)
+	b = u.Total.Append(b)
+	b = append(b, `","user_account_id":`...)
+	b = pyjson.AppendString(b, u.ID)
+	return append(b, '}')
+}
+
+func appendAccount(b []byte, a *domain.Account, at int64) []byte {
+	b = append(b, `{"current_market_value":"`...)
+	b = a.Value.Append(b)
+	b = append(b, '"')
+	status := a.StatusAt(at)
+	if status == domain.StatusApproved {
+		b = append(b, `,"kyc_approved_at":"`...)
+		b = render.AppendSeconds(b, a.ApprovedAt)
+		b = append(b, '"')
+	}
+	b = append(b, `,"kyc_status":`...)
+	b = pyjson.AppendString(b, string(status))
+	b = append(b, `,"product":`...)
+	b = pyjson.AppendString(b, string(a.Product))
+	return append(b, '}')
+}
