@@ -34,8 +34,7 @@ func TestLargePopulationIsSampledWithinTheBudget(t *testing.T) {
 	require.NoError(t, err)
 	a, err := app.New(cfg)
 	require.NoError(t, err)
-	h, doc := withOrders(t, a.Handler, []string{"large-key", "small-key"}, refOptions{})
-	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: mockServer(t, h), APIKey: "large-key", APIKey2: "small-key", Spec: doc})
+	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: mockServer(t, a.Handler), APIKey: "large-key", APIKey2: "small-key"})
 	require.NoError(t, err)
 	var out bytes.Buffer
 	require.NoError(t, rep.WriteSummary(&out))

@@ -92,14 +92,17 @@ func rewriteListOf(h http.Handler, path string, f func(r *http.Request, e *listE
 	})
 }
 
-// tiesApp is a mock whose population has users created at the same instant, so the tie-break
-// shows in the order.
+// tiesApp is a mock whose population has users created at the same instant and orders placed
+// at the same instant, so the tie-breaks show in the order.
 func tiesApp(t *testing.T) *app.App {
 	t.Helper()
-	var pinned strings.Builder
-	pinned.WriteString("users:\n")
-	for _, id := range []string{"tie-a", "tie-b", "tie-c", "tie-d", "tie-e"} {
-		fmt.Fprintf(&pinned, "  - user_account_id: %s\n    created_at: \"2025-05-05T05:05:05Z\"\n    accounts:\n      - product: crypto\n        kyc_status: pending\n        current_market_value: \"10.00\"\n", id)
+	ids := []string{"tie-a", "tie-b", "tie-c", "tie-d", "tie-e"}
+	var users, orders strings.Builder
+	users.WriteString("users:\n")
+	orders.WriteString("orders:\n")
+	for i, id := range ids {
+		fmt.Fprintf(&users, "  - user_account_id: %s\n    created_at: \"2025-05-05T05:05:05Z\"\n    accounts:\n      - product: crypto\n        kyc_status: approved\n        kyc_approved_at: \"2025-05-06T00:00:00Z\"\n        current_market_value: \"10.00\"\n", id)
+		fmt.Fprintf(&orders, "  - order_id: 00000000-0000-4000-8000-00000000000%d\n    user_account_id: %s\n    product: crypto\n    side: buy\n    symbol: BTC\n    quantity: \"0.00100000\"\n    notional: \"100.00\"\n    fee: \"1.49\"\n    status: completed\n    placed_at: 2025-06-01T10:00:00Z\n    completed_at: 2025-06-01T10:00:02Z\n    is_recurring_order: false\n", i, id)
 	}
 	var cfg app.Config
 	err := app.UseTenantsData(&cfg, "ties.yaml", []byte(`tenants:
@@ -110,13 +113,19 @@ func tiesApp(t *testing.T) *app.App {
     users: 150
     as_of: "2025-10-01T00:00:00Z"
     pinned_users: pinned.yaml
+    pinned_orders: pinned-orders.yaml
   - name: other
     fi_name: Other Bank
     api_keys: [demo-key-2]
     seed: 4
     users: 20
     as_of: "2025-10-01T00:00:00Z"
-`), func(string) ([]byte, error) { return []byte(pinned.String()), nil })
+`), func(name string) ([]byte, error) {
+		if name == "pinned-orders.yaml" {
+			return []byte(orders.String()), nil
+		}
+		return []byte(users.String()), nil
+	})
 	require.NoError(t, err)
 	a, err := app.New(cfg)
 	require.NoError(t, err)
@@ -245,7 +254,7 @@ func createdAtOf(t *testing.T, a *app.App, name string) map[string]int64 {
 
 func TestBrokenServersFailTheirFamily(t *testing.T) {
 	mock := newMock(t)
-	h, doc := withOrders(t, mock.Handler, demoKeys, refOptions{})
+	h := mock.Handler
 	tests := []struct {
 		name   string
 		family string
@@ -436,7 +445,7 @@ func TestBrokenServersFailTheirFamily(t *testing.T) {
 			})
 		}, "twice"},
 		{"orders placed at the same instant out of order_id order", "orders-ordering", func(t *testing.T) http.Handler {
-			return tiesOutOfOrder(t, h)
+			return tiesOutOfOrder(t, tiesApp(t).Handler)
 		}, "ties"},
 		{"orders in the wrong direction on ascending pages", "orders-ordering", func(*testing.T) http.Handler {
 			return rewriteOrders(h, func(r *http.Request, e *listEnvelope) {
@@ -513,7 +522,7 @@ func TestBrokenServersFailTheirFamily(t *testing.T) {
 			srv := httptest.NewServer(tt.server(t))
 			t.Cleanup(srv.Close)
 			rep, err := contract.Run(context.Background(), contract.Config{
-				BaseURL: srv.URL + "/v1", APIKey: "demo-key", APIKey2: "demo-key-2", Only: []string{tt.family}, Spec: doc,
+				BaseURL: srv.URL + "/v1", APIKey: "demo-key", APIKey2: "demo-key-2", Only: []string{tt.family},
 			})
 			require.NoError(t, err)
 			require.NotEmpty(t, rep.Checks)

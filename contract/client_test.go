@@ -76,7 +76,9 @@ func TestClientRetries(t *testing.T) {
 			header := map[string]string{}
 			for k, v := range tt.header {
 				if v == dateIn3s {
-					v = time.Now().Add(3 * time.Second).UTC().Format(http.TimeFormat)
+					// HTTP dates are whole seconds: round up, so the wait is 3 s to 4 s less
+					// what the request itself takes, not as little as 2 s.
+					v = time.Now().Add(3 * time.Second).Truncate(time.Second).Add(time.Second).UTC().Format(http.TimeFormat)
 				}
 				header[k] = v
 			}

@@ -105,9 +105,8 @@ func TestReportsOfAFailingRun(t *testing.T) {
 }
 
 func TestSmallBudgetSamplesAndSaysSo(t *testing.T) {
-	h, doc := withOrders(t, newMock(t).Handler, demoKeys, refOptions{})
-	url := mockServer(t, h)
-	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: url, APIKey: "demo-key", APIKey2: "demo-key-2", MaxRequests: 800, Spec: doc})
+	url := mockServer(t, newMock(t).Handler)
+	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: url, APIKey: "demo-key", APIKey2: "demo-key-2", MaxRequests: 800})
 	require.NoError(t, err)
 	var summary bytes.Buffer
 	require.NoError(t, rep.WriteSummary(&summary))

@@ -184,9 +184,10 @@ func ordersOf(t *T) *resource {
 // usersOf is the user collection, for the generic checks run on users.
 func usersOf(t *T) *resource { return t.run.users }
 
-// an puts the indefinite article before a noun: "a user", "an order".
+// an puts the indefinite article before a noun: "a user", "an order". A leading u is not
+// taken for a vowel sound: the nouns here say "you".
 func an(noun string) string {
-	if strings.ContainsRune("aeiou", rune(noun[0])) {
+	if strings.ContainsRune("aeio", rune(noun[0])) {
 		return "an " + noun
 	}
 	return "a " + noun

@@ -16,7 +16,6 @@ import (
 
 	"github.com/cryptofi/partner-mock/contract"
 	"github.com/cryptofi/partner-mock/mock/app"
-	"github.com/cryptofi/partner-mock/spec"
 )
 
 // Flags point the suite at a live server: go test ./contract -args -base-url URL -api-key K.
@@ -53,37 +52,17 @@ func newMock(t *testing.T) *app.App {
 	return a
 }
 
-// referenceDoc is the reference OpenAPI document (users and orders), which the mock's embedded
-// document becomes once the mock serves orders.
-func referenceDoc(t testing.TB) *spec.Spec {
-	data, err := os.ReadFile("testdata/reference-openapi.json")
-	require.NoError(t, err)
-	s, err := spec.Load("reference-openapi.json", data)
-	require.NoError(t, err)
-	return s
-}
-
-// withOrders is the mock with the orders endpoints: until the mock serves orders, the
-// reference orders server (reference_test.go) in front of it, for the FIs of keys. The
-// document to validate against comes with it.
-func withOrders(t testing.TB, mock http.Handler, keys []string, opt refOptions) (http.Handler, *spec.Spec) {
-	return referenceServer(t, mock, keys, opt), referenceDoc(t)
-}
-
-// demoKeys are the keys of the mock's built-in FIs.
-var demoKeys = []string{"demo-key", "demo-key-2"}
-
 // target returns the config of the run the flags ask for, or the in-process mock's. methods
 // collects the methods the mock was sent.
 func target(t *testing.T, methods *sync.Map) contract.Config {
 	if *baseURL != "" {
 		return contract.Config{BaseURL: *baseURL, APIKey: *apiKey, APIKey2: *apiKey2, MaxRequests: *maxReq, Rate: *rate}
 	}
-	h, doc := withOrders(t, newMock(t).Handler, demoKeys, refOptions{})
+	h := newMock(t).Handler
 	return contract.Config{BaseURL: mockServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		methods.Store(r.Method, true)
 		h.ServeHTTP(w, r)
-	})), APIKey: "demo-key", APIKey2: "demo-key-2", Spec: doc}
+	})), APIKey: "demo-key", APIKey2: "demo-key-2"}
 }
 
 // TestSuite runs the whole suite against the target and demands that every check pass.

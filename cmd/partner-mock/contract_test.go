@@ -78,14 +78,7 @@ func TestContractPassesAgainstTheMockAndWritesReports(t *testing.T) {
 	junit, js := filepath.Join(dir, "contract.xml"), filepath.Join(dir, "contract.json")
 	code, out, errOut := runContract(t, "--base-url", base, "--api-key", "demo-key", "--api-key-2", "demo-key-2", "--junit", junit, "--json", js)
 	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
-	// Until the mock serves orders its document declares none, and the orders checks say so.
-	// TODO(after rebase onto the orders commit): 0 skipped.
-	assert.Regexp(t, `\d+ passed, 0 failed, \d+ skipped; \d+ requests \(budget 1000\)`, out)
-	for _, line := range strings.Split(out, "\n") {
-		if strings.HasPrefix(line, "SKIP ") {
-			assert.Contains(t, line, "the document declares no order list", line)
-		}
-	}
+	assert.Regexp(t, `\d+ passed, 0 failed, 0 skipped; \d+ requests \(budget 1000\)`, out)
 	assert.NotContains(t, out+errOut, "demo-key", "keys never reach the output")
 
 	data, err := os.ReadFile(junit)
@@ -108,7 +101,8 @@ func TestContractPassesAgainstTheMockAndWritesReports(t *testing.T) {
 		Requests int `json:"requests"`
 	}
 	require.NoError(t, json.Unmarshal(data, &rep))
-	assert.Equal(t, doc.Tests, rep.Passed+rep.Skipped)
+	assert.Equal(t, doc.Tests, rep.Passed)
+	assert.Zero(t, rep.Skipped)
 	assert.Less(t, rep.Requests, 1000)
 	assert.NotContains(t, string(data), "demo-key")
 }
