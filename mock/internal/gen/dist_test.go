@@ -17,13 +17,28 @@ import (
 // distributionUsers is the population size the distribution tests measure.
 const distributionUsers = 200_000
 
-// population generates the default-like tenant the distribution tests measure.
+// distributionParams are those of the default-like tenant the distribution tests measure: a
+// year of future, as tenants have by default.
+func distributionParams() Params {
+	p := testParams(distributionUsers)
+	p.Future = testFuture
+	return p
+}
+
+// population generates the tenant of distributionParams and returns the users of its window.
+// The documented figures are those of the population at as_of: measure an account's state with
+// StatusAt(asOfMicros).
 func population(t *testing.T) []domain.User {
 	t.Helper()
-	users, err := Generate(testParams(distributionUsers))
+	p := distributionParams()
+	users, err := Generate(p)
 	require.NoError(t, err)
-	return users
+	require.Greater(t, len(users), p.Users, "the future's users follow the window's")
+	return users[:p.Users]
 }
+
+// asOfMicros is testAsOf in Unix microseconds: the instant the documented figures describe.
+var asOfMicros = testAsOf.UnixMicro()
 
 func TestProductModelGivesTheDocumentedShares(t *testing.T) {
 	var primarySum float64
@@ -57,7 +72,7 @@ func TestStatusModelGivesTheDocumentedShares(t *testing.T) {
 func TestPopulationMatchesTheDocumentedFigures(t *testing.T) {
 	users := population(t)
 	n := float64(len(users))
-	p := testParams(distributionUsers)
+	p := distributionParams()
 	windowStart := testAsOf.Add(-DefaultWindow).Unix()
 	windowLen := float64(DefaultWindow.Seconds())
 
@@ -75,16 +90,16 @@ func TestPopulationMatchesTheDocumentedFigures(t *testing.T) {
 		}
 		for _, a := range u.Accounts {
 			holders[a.Product]++
-			statuses[a.Status]++
+			statuses[a.StatusAt(asOfMicros)]++
 			accounts++
 		}
 		// The first account is the sign-up product, opened at created_at.
-		if first := u.Accounts[0]; first.Status == domain.StatusApproved {
+		if first := u.Accounts[0]; first.StatusAt(asOfMicros) == domain.StatusApproved {
 			signUpDelays = append(signUpDelays, first.ApprovedAt-created)
 		}
 	}
 
-	// The measured figures, for the README's table (go test ./mock/gen -run Documented -v).
+	// The measured figures, for the README's table (go test ./mock/internal/gen -run Documented -v).
 	slices.Sort(signUpDelays)
 	t.Logf("%d users, %.3f accounts per user", len(users), float64(accounts)/n)
 	for _, prod := range p.Products {
@@ -136,9 +151,10 @@ func TestMarketValuesHaveALongTail(t *testing.T) {
 	counts := map[domain.KycStatus]int{}
 	for _, u := range users {
 		for _, a := range u.Accounts {
-			counts[a.Status]++
+			status := a.StatusAt(asOfMicros)
+			counts[status]++
 			if a.Value == 0 {
-				zeros[a.Status]++
+				zeros[status]++
 				continue
 			}
 			funded[a.Product] = append(funded[a.Product], int64(a.Value))
@@ -201,7 +217,8 @@ func TestSignUpAccountsShareTheirApproval(t *testing.T) {
 	for _, u := range users {
 		first := u.Accounts[0]
 		for _, a := range u.Accounts[1:] {
-			if first.Status == domain.StatusApproved && a.Status == domain.StatusApproved && a.ApprovedAt == first.ApprovedAt {
+			if first.StatusAt(asOfMicros) == domain.StatusApproved && a.StatusAt(asOfMicros) == domain.StatusApproved &&
+				a.ApprovedAt == first.ApprovedAt {
 				shared++
 			}
 		}

@@ -116,7 +116,7 @@ type plan struct {
 	// approveBy is the latest kyc_approved_at of an account pending at AsOf's state, in Unix
 	// seconds: AsOf rounded down.
 	approveBy int64
-	// end ends the future, in Unix seconds: future users sign up in [hi, end) and nothing is
+	// end ends the future, in Unix seconds: future users sign up in (AsOf, end] and nothing is
 	// decided after it. It is approveBy without a future.
 	end int64
 	ids *idTemplate
@@ -444,7 +444,8 @@ func (w *worker) genUser(u *domain.User, accts []domain.Account, future bool) []
 
 	var created, until int64
 	if future {
-		created = pl.hi + int64(r.below(uint64(pl.end-pl.hi)))
+		// After AsOf, never at it: at AsOf a tenant shows exactly its Users users.
+		created = pl.approveBy + 1 + int64(r.below(uint64(pl.end-pl.approveBy)))
 		until = pl.end
 	} else {
 		var offset uint64
@@ -489,6 +490,9 @@ func (w *worker) genUser(u *domain.User, accts []domain.Account, future bool) []
 	var total domain.Money
 	for _, o := range opens {
 		st := r.pick(pl.statusCum)
+		// The value follows the drawn outcome, not the state at the horizon: values never change
+		// with time, and the users of the window must not depend on how far the future goes.
+		outcome := st
 		a := domain.Account{Product: pl.products[o.product], DecidedAt: domain.Always}
 		switch st {
 		case pl.approved:
@@ -509,7 +513,7 @@ func (w *worker) genUser(u *domain.User, accts []domain.Account, future bool) []
 		if st != pl.approved {
 			a.ApprovedAt = 0 // a decision past the horizon never lands
 		}
-		if !r.chance(pl.zeroValue[st]) {
+		if !r.chance(pl.zeroValue[outcome]) {
 			z := (userShareFifths*userZ + accountShareFifths*r.normal()) / 5
 			a.Value = domain.Money(logNormal(pl.medians[o.product], z*sigmaMilliDecades/1000))
 		}
@@ -540,7 +544,12 @@ func (w *worker) decide(st int, at *int64, opened int64) (int, int64) {
 		}
 		return st, *at * 1e6
 	}
-	if by := max(pl.approveBy, pl.end); *at > by {
+	by := pl.end
+	if opened < pl.hi {
+		// An account of the window's users shows its decision at AsOf, so it lands by then.
+		by = pl.approveBy
+	}
+	if *at > by {
 		by = max(by, opened)
 		*at = opened + int64(w.r.below(uint64(by-opened+1)))
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cryptofi/partner-mock/mock/internal/domain"
+	userres "github.com/cryptofi/partner-mock/mock/internal/resource/users"
 )
 
 func TestGenerateIsDeterministic(t *testing.T) {
@@ -25,6 +26,7 @@ func TestGenerateIsDeterministic(t *testing.T) {
 			p.Reserved = map[string]bool{"member-000001": true, "member-004097": true, "member-001": true}
 		}},
 		{name: "seed zero", edit: func(p *Params) { p.Seed = 0 }},
+		{name: "a year of future", edit: func(p *Params) { p.Future = testFuture }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -46,6 +48,7 @@ func TestGenerateDoesNotDependOnGOMAXPROCS(t *testing.T) {
 		t.Run(format, func(t *testing.T) {
 			p := testParams(5*chunkSize + 7)
 			p.IDFormat = format
+			p.Future = testFuture // future users come in chunks of their own
 			var want []domain.User
 			for _, procs := range []int{1, 2, 3, 8} {
 				runtime.GOMAXPROCS(procs)
@@ -118,6 +121,29 @@ func TestEveryPopulationKeepsTheInvariants(t *testing.T) {
 		{name: "window starting at the Unix epoch", edit: func(p *Params) {
 			p.AsOf = time.Unix(3600, 0)
 			p.Window = time.Hour
+		}},
+		{name: "a year of future", edit: func(p *Params) { p.Future = testFuture }},
+		{name: "a year of future without a pending status", edit: func(p *Params) {
+			p.Future = testFuture
+			p.Statuses = []domain.KycStatus{"approved", "rejected"}
+		}},
+		{name: "36-hour future: decisions often land after it", edit: func(p *Params) { p.Future = 36 * time.Hour }},
+		{name: "one-hour window and future", edit: func(p *Params) {
+			p.Window = time.Hour
+			p.Future = time.Hour
+		}},
+		{name: "fractional as_of with a future", edit: func(p *Params) {
+			p.AsOf = testAsOf.Add(300 * time.Millisecond)
+			p.Future = 36*time.Hour + 700*time.Millisecond
+		}},
+		{name: "the longest future", edit: func(p *Params) { p.Future = MaxFuture }},
+		{name: "two-second future: its users sign up after as_of, never at it", edit: func(p *Params) {
+			p.Window = time.Hour
+			p.Future = 2 * time.Second
+		}},
+		{name: "hashed ids with a future", edit: func(p *Params) {
+			p.IDFormat = "CIF######"
+			p.Future = testFuture
 		}},
 	}
 	for _, tt := range tests {
@@ -330,6 +356,21 @@ func TestValidate(t *testing.T) {
 			wantErr: `id_format: bad placeholder "{id}" at byte 7 of "member-{id}": want {n} or {n:0Wd} with 1 <= W <= 20 ({{ is a literal {)`},
 		{name: "template too small", edit: func(p *Params) { p.IDFormat = "CIF-###" },
 			wantErr: `id_format: "CIF-###" holds only 1000 distinct ids (0 of them reserved), too few for 5000 users`},
+		{name: "template too small for the future's users", edit: func(p *Params) {
+			p.IDFormat = "CIF-####"
+			p.Users = 9000
+			p.Future = testFuture
+		}, wantErr: `id_format: "CIF-####" holds only 10000 distinct ids (0 of them reserved), too few for 9000 users and the 3410 who sign up in the future`},
+		{name: "a year of future", edit: func(p *Params) { p.Future = testFuture }},
+		{name: "the longest future", edit: func(p *Params) { p.Future = MaxFuture }},
+		{name: "negative future", edit: func(p *Params) { p.Future = -time.Hour },
+			wantErr: "future: must be from 0 to 87660h0m0s, got -1h0m0s"},
+		{name: "future past ten years", edit: func(p *Params) { p.Future = MaxFuture + time.Second },
+			wantErr: "future: must be from 0 to 87660h0m0s, got 87660h0m1s"},
+		{name: "future bringing too many users", edit: func(p *Params) {
+			p.Users = MaxUsers
+			p.Future = MaxFuture
+		}, wantErr: "future: 87660h0m0s past as_of brings 37920000 sign-ups to the 10000000 users, more than the 16777215 users a tenant can hold in all; shorten it"},
 		{name: "no products", edit: func(p *Params) { p.Products = nil },
 			wantErr: "products: must not be empty (it comes from the spec's enum)"},
 		{name: "repeated product", edit: func(p *Params) { p.Products = []domain.Product{"crypto", "robo", "crypto"} },
@@ -364,4 +405,167 @@ func TestValidate(t *testing.T) {
 			require.EqualError(t, genErr, tt.wantErr, "Generate must refuse what Validate refuses")
 		})
 	}
+}
+
+func TestFutureUsersSignUpAfterAsOfAtTheRecentRate(t *testing.T) {
+	p := testParams(100_000)
+	p.Future = testFuture
+	all, err := Generate(p)
+	require.NoError(t, err)
+	require.Empty(t, invariantProblems(p, all))
+	future := all[p.Users:]
+
+	// The newest fifth of the window holds newestFifthShare of its users; the future goes on at
+	// that rate: 100,000 * 0.3792 * 365 / 365.25 users in a year.
+	fifth := DefaultWindow / 5
+	want := int(float64(p.Users) * newestFifthShare * float64(p.Future) / float64(fifth))
+	assert.InDelta(t, want, len(future), 1, "users who sign up in the future")
+
+	// Uniformly over the horizon: each half of it holds about half of them.
+	mid := p.AsOf.Add(p.Future / 2).UnixMicro()
+	firstHalf := 0
+	for _, u := range future {
+		if u.CreatedAt < mid {
+			firstHalf++
+		}
+	}
+	t.Logf("%d future users, %.1f%% in the first half of the year", len(future), 100*float64(firstHalf)/float64(len(future)))
+	assert.InDelta(t, 0.5, float64(firstHalf)/float64(len(future)), 0.02)
+
+	// Sequence numbers go on after the window's: the future's users sign up last.
+	maxWindow := slices.Max(ids(all[:p.Users]))
+	minFuture := slices.Min(ids(future))
+	assert.Equal(t, fmt.Sprintf("member-%06d", p.Users), maxWindow)
+	assert.Equal(t, fmt.Sprintf("member-%06d", p.Users+1), minFuture)
+}
+
+func TestTheWindowDoesNotDependOnTheFuture(t *testing.T) {
+	long := []time.Duration{0, 36 * time.Hour, testFuture, MaxFuture}
+	tests := []struct {
+		name    string
+		edit    func(p *Params)
+		futures []time.Duration // increasing
+	}{
+		{name: "sequence ids", edit: func(p *Params) {}, futures: long},
+		{name: "hashed ids", edit: func(p *Params) { p.IDFormat = "CIF-########" }, futures: long},
+		{name: "without a pending status", edit: func(p *Params) {
+			p.Statuses = []domain.KycStatus{"not_started", "approved", "rejected"}
+		}, futures: long},
+		// A short window signs up as many users a week as the default one does in a year.
+		{name: "30-day window", edit: func(p *Params) { p.Window = 30 * 24 * time.Hour },
+			futures: []time.Duration{0, 36 * time.Hour, 7 * 24 * time.Hour}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := testParams(2*chunkSize + 100)
+			tt.edit(&p)
+			futures := tt.futures
+			populations := make([][]domain.User, len(futures))
+			for i, f := range futures {
+				p.Future = f
+				var err error
+				populations[i], err = Generate(p)
+				require.NoError(t, err)
+				require.Empty(t, invariantProblems(p, populations[i]))
+			}
+			// At any instant the shortest horizon reaches, every window user renders the same,
+			// whatever the horizon; so does everything but the KYC decisions at any instant.
+			for i := 1; i < len(futures); i++ {
+				for _, at := range []time.Time{p.AsOf, p.AsOf.Add(futures[i-1])} {
+					for j := range p.Users {
+						a, b := &populations[i-1][j], &populations[i][j]
+						require.Equal(t, userres.AppendUser(nil, a, at.UnixMicro()), userres.AppendUser(nil, b, at.UnixMicro()),
+							"user %d at %s with futures %s and %s", j, at, futures[i-1], futures[i])
+						require.Equal(t, a.CreatedAt, b.CreatedAt)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestKYCDecisionsLandAtTheirInstant(t *testing.T) {
+	p := testParams(50_000)
+	p.Future = testFuture
+	all, err := Generate(p)
+	require.NoError(t, err)
+	require.Empty(t, invariantProblems(p, all))
+	asOf := p.AsOf.UnixMicro()
+
+	// Every window account shows its final state from its decision on, pending before it.
+	var decidedLater, approvedLater, rejectedLater, static, pendingForever int
+	for _, u := range all[:p.Users] {
+		for _, a := range u.Accounts {
+			switch {
+			case a.DecidedAt == domain.Always:
+				static++
+				if a.Status == domain.StatusPending {
+					pendingForever++
+				}
+				assert.Equal(t, a.Status, a.StatusAt(u.CreatedAt), "%s: a static state holds from sign-up", u.ID)
+			default:
+				assert.Equal(t, domain.StatusPending, a.StatusAt(a.DecidedAt-1), "%s: pending just before the decision", u.ID)
+				assert.Equal(t, a.Status, a.StatusAt(a.DecidedAt), "%s: decided at the instant", u.ID)
+				if a.DecidedAt > asOf {
+					decidedLater++
+					assert.Equal(t, domain.StatusPending, a.StatusAt(asOf))
+					switch a.Status {
+					case domain.StatusApproved:
+						approvedLater++
+					case "rejected":
+						rejectedLater++
+					}
+				}
+			}
+		}
+	}
+	t.Logf("window accounts: %d decided after as_of (%d approved, %d rejected), %d static (%d of them pending for good)",
+		decidedLater, approvedLater, rejectedLater, static, pendingForever)
+	// Checks that take up to four weeks, started in the window's last weeks, land in the future.
+	assert.Positive(t, approvedLater)
+	assert.Positive(t, rejectedLater)
+	assert.Positive(t, pendingForever, "the pending state is also a final state")
+
+	// The future's users are decided too, and some after they signed up by weeks.
+	var futureDecided int
+	for _, u := range all[p.Users:] {
+		for _, a := range u.Accounts {
+			if a.DecidedAt != domain.Always {
+				futureDecided++
+				assert.Greater(t, a.DecidedAt, u.CreatedAt, "%s: decided after sign-up", u.ID)
+			}
+		}
+	}
+	assert.Positive(t, futureDecided)
+}
+
+func TestDecisionsPastTheHorizonNeverLand(t *testing.T) {
+	p := testParams(20_000)
+	p.Future = testFuture
+	long, err := Generate(p)
+	require.NoError(t, err)
+	p.Future = 36 * time.Hour
+	short, err := Generate(p)
+	require.NoError(t, err)
+	end := horizon(p) * 1e6
+
+	// The same draws under both horizons: a decision the short horizon reaches is the same, one
+	// past it leaves the account pending for good, without an approval time.
+	cut := 0
+	for i := range p.Users {
+		for j, want := range long[i].Accounts {
+			got := short[i].Accounts[j]
+			if want.DecidedAt <= end {
+				require.Equal(t, want, got, "user %d account %d", i, j)
+				continue
+			}
+			cut++
+			assert.Equal(t, domain.StatusPending, got.Status, "user %d account %d", i, j)
+			assert.Equal(t, domain.Always, got.DecidedAt)
+			assert.Zero(t, got.ApprovedAt)
+			assert.Equal(t, want.Value, got.Value, "values never depend on the horizon")
+		}
+	}
+	t.Logf("%d window accounts decided after a 36-hour horizon", cut)
+	assert.Positive(t, cut)
 }

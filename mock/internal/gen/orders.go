@@ -111,13 +111,20 @@ type orderPlan struct {
 	// expected = activity * minutes * oneOffMilli / weight.
 	oneOffMilli uint64
 	weight      uint64
+	// keepSeries out of ofSeries is the share of recurring series kept when their buys before
+	// AsOf alone would exceed PerUser; zero ofSeries keeps every series.
+	keepSeries, ofSeries uint64
 }
 
 func (p OrderParams) compile() (*orderPlan, error) {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	if p.PerUser < 0 || p.PerUser > 100_000 {
-		bad("orders_per_user: must be from 0 to 1000, got %d.%02d", p.PerUser/100, p.PerUser%100)
+		sign, v := "", p.PerUser
+		if v < 0 {
+			sign, v = "-", -v // -1 is -0.01, not 0.-1
+		}
+		bad("orders_per_user: must be from 0 to 1000, got %s%d.%02d", sign, v/100, v%100)
 	}
 	pending := slices.Index(p.Statuses, domain.OrderPending)
 	completed := slices.Index(p.Statuses, domain.OrderCompleted)
@@ -195,11 +202,17 @@ func weights[T comparable](values []T, known map[T]uint64, unknown uint64) []uin
 }
 
 // scale sets the one-off rate: the window's users place PerUser orders each by AsOf, recurring
-// buys included.
+// buys included. When the recurring buys alone would exceed that, there are no one-off orders
+// and only the share of the series that meets it is kept (none for a PerUser of zero).
 func (pl *orderPlan) scale(p OrderParams, weight, recurring uint64) {
 	target := uint64(p.PerUser) * uint64(p.WindowUsers) * 10 // thousandths of orders
-	if target > recurring*1000 {
+	switch {
+	case target > recurring*1000:
 		pl.oneOffMilli = target - recurring*1000
+	case target < recurring*1000:
+		pl.keepSeries, pl.ofSeries = target, recurring*1000
+	case target == 0:
+		pl.keepSeries, pl.ofSeries = 0, 1 // the future's series too
 	}
 	pl.weight = weight
 }
@@ -240,11 +253,15 @@ func (pl *orderPlan) drawAccount(r rng, a *domain.Account, product int) (account
 
 // seriesTimes returns the instants of a series' buys before the horizon, in seconds. Monthly
 // buys fall on the same day of each month, which is why a start after the 28th moves back to
-// it.
+// it, or on to the next month's 28th when moving back would precede the approval.
 func (pl *orderPlan) seriesTimes(acc *account, into []int64) []int64 {
 	start := time.Unix(acc.start, 0).UTC()
 	if d := start.Day(); d > 28 {
 		start = start.AddDate(0, 0, 28-d)
+		if start.Unix() < acc.from {
+			// Moving back must not go before the account's approval: start on the next 28th.
+			start = start.AddDate(0, 1, 0)
+		}
 	}
 	for k := 0; acc.runs == 0 || k < acc.runs; k++ {
 		var t time.Time
@@ -311,6 +328,9 @@ func (pl *orderPlan) placeChunk(users []domain.User, base int32, c int) chunkOrd
 	var times []int64
 	pl.eachAccount(users, plans, func(user int, acc *account) {
 		o := domain.Order{User: base + int32(user), Product: uint8(acc.product), QuantityPlaces: pl.places[acc.product], Series: -1}
+		if acc.series && pl.ofSeries > 0 && r.below(pl.ofSeries) >= pl.keepSeries {
+			acc.series = false
+		}
 		if acc.series {
 			series := pl.uuid(r)
 			o.Series = int32(len(out.series))

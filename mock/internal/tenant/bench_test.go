@@ -1,13 +1,12 @@
 package tenant
 
 import (
-	"fmt"
 	"testing"
-	"time"
 
 	"github.com/cryptofi/partner-mock/mock/internal/domain"
 	"github.com/cryptofi/partner-mock/mock/internal/gen"
-	"github.com/cryptofi/partner-mock/mock/internal/render"
+	"github.com/cryptofi/partner-mock/mock/internal/resource"
+	userres "github.com/cryptofi/partner-mock/mock/internal/resource/users"
 )
 
 // BenchmarkParsePinned10k measures reading a pinned-users file of 10,000 users in the format of a
@@ -16,17 +15,19 @@ func BenchmarkParsePinned10k(b *testing.B) {
 	const n = 10_000
 	users, err := gen.Generate(gen.Params{
 		Seed: 1, Users: n, AsOf: rules.AsOf,
-		Products: toProducts(specProducts), Statuses: toStatuses(specStatuses),
+		Products: rules.Vocab.Products, Statuses: rules.Vocab.KycStatuses,
 	})
 	if err != nil {
 		b.Fatal(err)
 	}
+	w := &domain.World{Users: users, AsOf: rules.AsOf.UnixMicro()}
+	dumper := userres.Resource.(resource.Dumper)
 	data := []byte(`{"users":[` + "\n")
 	for i := range users {
 		if i > 0 {
 			data = append(data, ",\n"...)
 		}
-		data = appendWithCreatedAt(data, &users[i])
+		data = dumper.AppendDumpItem(data, w, int32(i), w.AsOf)
 	}
 	data = append(data, "\n]}\n"...)
 	b.SetBytes(int64(len(data)))
@@ -40,10 +41,4 @@ func BenchmarkParsePinned10k(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "users/s")
-}
-
-// appendWithCreatedAt appends the user object as dump writes it.
-func appendWithCreatedAt(b []byte, u *domain.User) []byte {
-	b = render.AppendUser(b, u)
-	return fmt.Appendf(b[:len(b)-1], `,"created_at":%q}`, u.CreatedTime().Format(time.RFC3339))
 }

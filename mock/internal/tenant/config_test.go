@@ -2,7 +2,6 @@ package tenant
 
 import (
 	"errors"
-	"github.com/cryptofi/partner-mock/mock/internal/problem"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cryptofi/partner-mock/fixtures"
+	"github.com/cryptofi/partner-mock/mock/internal/gen"
+	"github.com/cryptofi/partner-mock/mock/internal/problem"
 )
 
 // validTenant is a one-tenant config that parses; tests edit it into bad ones.
@@ -31,16 +32,21 @@ func TestTheBuiltInConfigParses(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, c.Tenants, 2)
 	assert.Equal(t, TenantConfig{
-		Name:        "demo-credit-union",
-		FIName:      "Demo Credit Union",
-		APIKeys:     []string{"demo-key"},
-		Seed:        1,
-		Users:       1000,
-		AsOf:        time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC),
-		IDFormat:    "member-{n:06d}",
-		PinnedUsers: "pinned/demo-credit-union.yaml",
+		Name:         "demo-credit-union",
+		FIName:       "Demo Credit Union",
+		APIKeys:      []string{"demo-key"},
+		Seed:         1,
+		Users:        1000,
+		AsOf:         time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC),
+		IDFormat:     "member-{n:06d}",
+		PinnedUsers:  "pinned/demo-credit-union.yaml",
+		PinnedOrders: "pinned/demo-credit-union-orders.yaml",
 	}, c.Tenants[0])
 	assert.Equal(t, "demo-savings-bank", c.Tenants[1].Name)
+	for _, tc := range c.Tenants {
+		assert.Equal(t, DefaultFuture, tc.future(), "%s: a year of future by default", tc.Name)
+		assert.Equal(t, int64(gen.DefaultOrdersPerUser), tc.ordersPerUser(), "%s: the generator's default rate", tc.Name)
+	}
 }
 
 func TestConfigDefaultsAndForms(t *testing.T) {
@@ -63,8 +69,48 @@ func TestConfigDefaultsAndForms(t *testing.T) {
 			func(t *testing.T, tc TenantConfig) { assert.Equal(t, []string{"12345"}, tc.APIKeys) }},
 		{"block list of keys", strings.Replace(validTenant, "api_keys: [acme-key]", "api_keys:\n      - k1\n      - k2", 1),
 			func(t *testing.T, tc TenantConfig) { assert.Equal(t, []string{"k1", "k2"}, tc.APIKeys) }},
-		{"JSON", `{"tenants":[{"fi_name":"Acme","api_keys":["k"],"users":3,"as_of":"2025-10-01T00:00:00Z"}]}`,
-			func(t *testing.T, tc TenantConfig) { assert.Equal(t, 3, tc.Users) }},
+		{"JSON", `{"tenants":[{"fi_name":"Acme","api_keys":["k"],"users":3,"as_of":"2025-10-01T00:00:00Z","future":"36h","orders_per_user":2.5}]}`,
+			func(t *testing.T, tc TenantConfig) {
+				assert.Equal(t, 3, tc.Users)
+				assert.Equal(t, 36*time.Hour, tc.future())
+				assert.Equal(t, int64(250), tc.ordersPerUser())
+			}},
+		{"future in days", validTenant + "    future: 365d\n",
+			func(t *testing.T, tc TenantConfig) { assert.Equal(t, 365*24*time.Hour, tc.future()) }},
+		{"future in hours", validTenant + "    future: 36h\n",
+			func(t *testing.T, tc TenantConfig) { assert.Equal(t, 36*time.Hour, tc.future()) }},
+		{"future in Go's form", validTenant + "    future: 1h30m\n",
+			func(t *testing.T, tc TenantConfig) { assert.Equal(t, 90*time.Minute, tc.future()) }},
+		{"no future", validTenant + "    future: 0s\n",
+			func(t *testing.T, tc TenantConfig) {
+				require.NotNil(t, tc.Future, "zero is not the default")
+				assert.Zero(t, tc.future())
+			}},
+		{"ten years of future", validTenant + "    future: 87660h\n",
+			func(t *testing.T, tc TenantConfig) { assert.Equal(t, gen.MaxFuture, tc.future()) }},
+		{"future left out is a year", validTenant,
+			func(t *testing.T, tc TenantConfig) {
+				assert.Nil(t, tc.Future)
+				assert.Equal(t, DefaultFuture, tc.future())
+			}},
+		{"future left empty is a year", validTenant + "    future:\n",
+			func(t *testing.T, tc TenantConfig) { assert.Equal(t, DefaultFuture, tc.future()) }},
+		{"orders per user with a fraction", validTenant + "    orders_per_user: 2.5\n",
+			func(t *testing.T, tc TenantConfig) { assert.Equal(t, int64(250), tc.ordersPerUser()) }},
+		{"orders per user rounded to hundredths", validTenant + "    orders_per_user: 0.125\n",
+			func(t *testing.T, tc TenantConfig) { assert.Equal(t, int64(13), tc.ordersPerUser()) }},
+		{"orders per user as a whole number", validTenant + "    orders_per_user: 10\n",
+			func(t *testing.T, tc TenantConfig) { assert.Equal(t, int64(1000), tc.ordersPerUser()) }},
+		{"no orders", validTenant + "    orders_per_user: 0\n",
+			func(t *testing.T, tc TenantConfig) { assert.Zero(t, tc.ordersPerUser()) }},
+		{"the most orders per user", validTenant + "    orders_per_user: 1000\n",
+			func(t *testing.T, tc TenantConfig) { assert.Equal(t, int64(100_000), tc.ordersPerUser()) }},
+		{"orders per user left out is the default", validTenant,
+			func(t *testing.T, tc TenantConfig) {
+				assert.Equal(t, int64(gen.DefaultOrdersPerUser), tc.ordersPerUser())
+			}},
+		{"pinned orders", validTenant + "    pinned_orders: o.yaml\n",
+			func(t *testing.T, tc TenantConfig) { assert.Equal(t, "o.yaml", tc.PinnedOrders) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,7 +134,47 @@ func TestBadConfigsNameTheLineTheFieldAndTheFix(t *testing.T) {
 		want []string
 	}{
 		{"unknown field", strings.Replace(validTenant, "seed: 7", "sede: 7", 1),
-			[]string{"t.yaml:5: tenants[0].sede: unknown field (did you mean seed?); the fields here are name, fi_name, api_keys, seed, users, as_of, id_format, pinned_users"}},
+			[]string{"t.yaml:5: tenants[0].sede: unknown field (did you mean seed?); the fields here are name, fi_name, api_keys, seed, users, as_of, id_format, pinned_users, pinned_orders, future, orders_per_user"}},
+		{"unknown field near future", validTenant + "    futur: 30d\n",
+			[]string{"t.yaml:9: tenants[0].futur: unknown field (did you mean future?)"}},
+		{"unknown field near orders_per_user", validTenant + "    order_per_user: 2\n",
+			[]string{"t.yaml:9: tenants[0].order_per_user: unknown field (did you mean orders_per_user?)"}},
+		{"unknown field near pinned_orders", validTenant + "    pinned_order: o.yaml\n",
+			[]string{"t.yaml:9: tenants[0].pinned_order: unknown field (did you mean pinned_orders?)"}},
+		{"future is not a length of time", validTenant + "    future: soon\n",
+			[]string{`t.yaml:9: tenants[0].future: want a length of time such as 365d, 36h or 90m, got the text "soon"`}},
+		{"future without a unit", validTenant + "    future: 365\n",
+			[]string{`t.yaml:9: tenants[0].future: want a length of time such as 365d, 36h or 90m, got "365"`}},
+		{"future in weeks", validTenant + "    future: 52w\n",
+			[]string{`t.yaml:9: tenants[0].future: want a length of time such as 365d, 36h or 90m, got the text "52w"`}},
+		{"future in days with a fraction", validTenant + "    future: 1.5d\n",
+			[]string{`t.yaml:9: tenants[0].future: want a length of time such as 365d, 36h or 90m, got the text "1.5d"`}},
+		{"future too many days for 64 bits", validTenant + "    future: 999999999999d\n",
+			[]string{`t.yaml:9: tenants[0].future: want a length of time such as 365d, 36h or 90m, got the text "999999999999d"`}},
+		{"future is a list", validTenant + "    future: [1d]\n",
+			[]string{`t.yaml:9: tenants[0].future: want a length of time such as 365d, 36h or 90m, got a list`}},
+		{"negative future", validTenant + "    future: -1h\n",
+			[]string{"t.yaml:9: tenants[0].future: must be from 0s to 87660h0m0s (ten years), got -1h0m0s; e.g. future: 365d"}},
+		{"negative future in days", validTenant + "    future: -2d\n",
+			[]string{`t.yaml:9: tenants[0].future: want a length of time such as 365d, 36h or 90m, got the text "-2d"`}},
+		{"future past ten years", validTenant + "    future: 3653d\n",
+			[]string{"t.yaml:9: tenants[0].future: must be from 0s to 87660h0m0s (ten years), got 3653d; e.g. future: 365d"}},
+		{"future a second past ten years", validTenant + "    future: 87660h1s\n",
+			[]string{"t.yaml:9: tenants[0].future: must be from 0s to 87660h0m0s (ten years), got 87660h0m1s"}},
+		{"negative orders per user", validTenant + "    orders_per_user: -1\n",
+			[]string{"t.yaml:9: tenants[0].orders_per_user: must be from 0 to 1000, got -1"}},
+		{"too many orders per user", validTenant + "    orders_per_user: 1000.5\n",
+			[]string{"t.yaml:9: tenants[0].orders_per_user: must be from 0 to 1000, got 1000.5"}},
+		{"orders per user is text", validTenant + "    orders_per_user: lots\n",
+			[]string{`t.yaml:9: tenants[0].orders_per_user: want a number such as 2.5, got the text "lots"`}},
+		{"orders per user is a quoted number", validTenant + "    orders_per_user: \"2.5\"\n",
+			[]string{`t.yaml:9: tenants[0].orders_per_user: want a number such as 2.5, got the text "2.5"`}},
+		{"orders per user is not a number", validTenant + "    orders_per_user: .nan\n",
+			[]string{`t.yaml:9: tenants[0].orders_per_user: want a number such as 2.5, got the fraction .nan`}},
+		{"orders per user is infinite", validTenant + "    orders_per_user: .inf\n",
+			[]string{`t.yaml:9: tenants[0].orders_per_user: want a number such as 2.5, got the fraction .inf`}},
+		{"pinned_orders is a list", validTenant + "    pinned_orders: [a.yaml, b.yaml]\n",
+			[]string{"t.yaml:9: tenants[0].pinned_orders: want a single value, got a list"}},
 		{"unknown top-level field", "tenant:\n  - fi_name: x\n",
 			[]string{"t.yaml:1: tenant: unknown field (did you mean tenants?)"}},
 		{"field given twice", validTenant + "    users: 6000\n",

@@ -204,6 +204,9 @@ func checkPinnedOrders(f pinnedOrderFile, lines map[string]int, rules PinnedRule
 		case recurring:
 			o.Series = &sid
 		}
+		if recurring && o.Side != "buy" && slices.Contains(v.OrderSides, o.Side) && slices.Contains(v.OrderSides, "buy") {
+			bad("side", "%s, but a recurring order is a buy; set side: buy or make it a one-off order", po.Side)
+		}
 	}
 	if len(problems) == 0 {
 		problems = append(problems, checkSeries(out, lines, users)...)

@@ -2,7 +2,6 @@ package tenant
 
 import (
 	"errors"
-	"github.com/cryptofi/partner-mock/mock/internal/problem"
 	"strings"
 	"testing"
 	"time"
@@ -12,13 +11,21 @@ import (
 
 	"github.com/cryptofi/partner-mock/fixtures"
 	"github.com/cryptofi/partner-mock/mock/internal/domain"
+	"github.com/cryptofi/partner-mock/mock/internal/problem"
+	userres "github.com/cryptofi/partner-mock/mock/internal/resource/users"
 )
 
-var (
-	specProducts = []string{"crypto", "securities", "roth_ira", "robo"}
-	specStatuses = []string{"not_started", "pending", "approved", "rejected"}
-	rules        = PinnedRules{Products: specProducts, Statuses: specStatuses, AsOf: time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)}
-)
+// specVocab holds the reference document's enums, in document order.
+var specVocab = domain.Vocab{
+	Products:      []domain.Product{"crypto", "securities", "roth_ira", "robo"},
+	KycStatuses:   []domain.KycStatus{"not_started", "pending", "approved", "rejected"},
+	OrderSides:    []domain.OrderSide{"buy", "sell"},
+	OrderStatuses: []domain.OrderStatus{"pending", "completed", "cancelled", "failed"},
+	Orders:        true,
+}
+
+// rules are the pinned-file rules of a tenant of the reference document with as_of 2025-10-01.
+var rules = PinnedRules{Vocab: specVocab, AsOf: time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)}
 
 // validPinned is a one-user file that passes; tests edit it into bad ones.
 const validPinned = `users:
@@ -41,22 +48,52 @@ func TestTheDocsExampleIsPinnedExactly(t *testing.T) {
 	users, err := rules.Parse("demo-credit-union.yaml", data)
 	require.NoError(t, err)
 	require.Len(t, users, 1)
-	approved := func(s string) int64 {
+	approved := func(s string) time.Time {
 		ts, err := time.Parse(time.RFC3339, s)
 		require.NoError(t, err)
-		return ts.Unix()
+		return ts
 	}
+	first, crypto := approved("2025-08-14T17:02:31Z"), approved("2025-09-02T11:18:09Z")
+	// Approved accounts are pending until their kyc_approved_at: the document has a pending
+	// state. The pending account stays pending.
 	assert.Equal(t, domain.User{
 		ID:        "member-001",
 		CreatedAt: time.Date(2025, 8, 12, 15, 40, 0, 0, time.UTC).UnixMicro(),
 		Accounts: []domain.Account{
-			{Product: "securities", Status: "approved", Value: 3489100, ApprovedAt: approved("2025-08-14T17:02:31Z")},
-			{Product: "robo", Status: "approved", Value: 822350, ApprovedAt: approved("2025-08-14T17:02:31Z")},
-			{Product: "crypto", Status: "approved", Value: 1245032, ApprovedAt: approved("2025-09-02T11:18:09Z")},
-			{Product: "roth_ira", Status: "pending", Value: 4318103},
+			{Product: "securities", Status: "approved", Value: 3489100, ApprovedAt: first.Unix(), DecidedAt: first.UnixMicro()},
+			{Product: "robo", Status: "approved", Value: 822350, ApprovedAt: first.Unix(), DecidedAt: first.UnixMicro()},
+			{Product: "crypto", Status: "approved", Value: 1245032, ApprovedAt: crypto.Unix(), DecidedAt: crypto.UnixMicro()},
+			{Product: "roth_ira", Status: "pending", Value: 4318103, DecidedAt: domain.Always},
 		},
 		Total: 9874585,
 	}, users[0])
+	assert.Equal(t, member001, string(userres.AppendUser(nil, &users[0], rules.AsOf.UnixMicro())), "as documented, at as_of")
+}
+
+func TestPinnedAccountsArePendingUntilApproved(t *testing.T) {
+	approvedAt := time.Date(2025, 8, 14, 17, 2, 31, 0, time.UTC).UnixMicro()
+	tests := []struct {
+		name     string
+		statuses []domain.KycStatus
+		before   domain.KycStatus // the securities account's state just before kyc_approved_at
+	}{
+		{name: "with a pending state", statuses: specVocab.KycStatuses, before: domain.StatusPending},
+		// Without one there is nothing to wait in: approved from sign-up on.
+		{name: "without a pending state", statuses: []domain.KycStatus{"approved", "rejected"}, before: domain.StatusApproved},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := rules
+			r.Vocab.KycStatuses = tt.statuses
+			data := strings.Replace(validPinned, "        kyc_status: pending\n", "        kyc_status: rejected\n", 1)
+			users, err := r.Parse("p.yaml", []byte(data))
+			require.NoError(t, err)
+			securities, rejected := users[0].Accounts[0], users[0].Accounts[1]
+			assert.Equal(t, tt.before, securities.StatusAt(approvedAt-1))
+			assert.Equal(t, domain.StatusApproved, securities.StatusAt(approvedAt))
+			assert.Equal(t, domain.KycStatus("rejected"), rejected.StatusAt(users[0].CreatedAt), "a decision without an instant holds from sign-up")
+		})
+	}
 }
 
 func TestPinnedFileForms(t *testing.T) {
