@@ -96,10 +96,10 @@ func (r *Report) totals(b *strings.Builder) {
 
 // ErrorReport is the report of a run that could not start or was cut short before any check
 // ran (the target unreachable, a key rejected, a bad setting): one failed check, run/target,
-// saying why, so the JUnit and JSON files CI collects exist and show the failure. Keys in err
-// are redacted.
-func ErrorReport(cfg Config, err error) *Report {
-	rd := newRedactor(cfg.APIKey, cfg.APIKey2)
+// saying why, so the JUnit and JSON files CI collects exist and show the failure. cfg's keys
+// and the other secrets given are redacted from it.
+func ErrorReport(cfg Config, err error, secrets ...string) *Report {
+	rd := newRedactor(append([]string{cfg.APIKey, cfg.APIKey2}, secrets...)...)
 	msg := rd.String(err.Error())
 	if cfg.MaxRequests <= 0 {
 		cfg.MaxRequests = DefaultMaxRequests

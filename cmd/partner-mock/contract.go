@@ -52,7 +52,7 @@ func (c *contractCmd) Run(e *env) (err error) {
 	defer func() {
 		if err != nil && !c.written {
 			cfg := contract.Config{BaseURL: c.BaseURL, APIKey: c.APIKey, APIKey2: c.APIKey2, MaxRequests: c.MaxRequests}
-			if werr := c.writeFiles(contract.ErrorReport(cfg, err)); werr != nil {
+			if werr := c.writeFiles(contract.ErrorReport(cfg, err, c.CompareKey)); werr != nil {
 				err = errors.Join(err, werr)
 			}
 		}
