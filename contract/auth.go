@@ -2,38 +2,52 @@ package contract
 
 import (
 	"net/http"
-	"net/url"
 )
 
-var authChecks = []Check{
-	{Name: "auth/missing-key", Family: "auth",
-		Description: `no x-api-key header: 401 {"detail":"Not authenticated"} with www-authenticate: APIKey, on the list and the detail`,
-		run: func(t *T) {
-			expectNotAuthenticated(t, Request{Path: "/users/", Cred: CredNone})
-			expectNotAuthenticated(t, Request{Path: "/users/" + url.PathEscape(probeID) + "/", Cred: CredNone})
-		}},
-	{Name: "auth/empty-key", Family: "auth",
-		Description: `an empty x-api-key header: 401 {"detail":"Not authenticated"} with www-authenticate: APIKey`,
-		run: func(t *T) {
-			expectNotAuthenticated(t, Request{Path: "/users/", Cred: CredEmpty})
-		}},
-	{Name: "auth/unknown-key", Family: "auth",
-		Description: `a key no FI has: 401 {"detail":"Invalid API key"}, on the list and the detail`,
-		run: func(t *T) {
-			expectInvalidKey(t, Request{Path: "/users/", Cred: CredUnknown})
-			expectInvalidKey(t, Request{Path: "/users/" + url.PathEscape(probeID) + "/", Cred: CredUnknown})
-		}},
-	{Name: "auth/before-validation", Family: "auth",
-		Description: "auth is decided before the query is validated: a missing, empty or unknown key with bad parameters gets 401, not 422",
-		run: func(t *T) {
-			bad := "per_page=0&sort_order=x&created_at_start=nope"
-			expectNotAuthenticated(t, Request{Path: "/users/", Query: bad, Cred: CredNone, OffSpec: true})
-			expectNotAuthenticated(t, Request{Path: "/users/", Query: bad, Cred: CredEmpty, OffSpec: true})
-			expectInvalidKey(t, Request{Path: "/users/", Query: bad, Cred: CredUnknown, OffSpec: true})
-		}},
+// authChecks are the auth checks of res's list and detail.
+func authChecks(pick func(*T) *resource, noun, family string) []Check {
+	lists := "on the " + noun + " list and the " + noun + " detail"
+	return []Check{
+		{Name: family + "/missing-key", Family: family,
+			Description: `no x-api-key header: 401 {"detail":"Not authenticated"} with www-authenticate: APIKey, ` + lists,
+			run: func(t *T) {
+				res := pick(t)
+				expectNotAuthenticated(t, Request{Path: res.list, Cred: CredNone})
+				expectNotAuthenticated(t, Request{Path: res.detail(probeID), Cred: CredNone})
+			}},
+		{Name: family + "/empty-key", Family: family,
+			Description: `an empty x-api-key header: 401 {"detail":"Not authenticated"} with www-authenticate: APIKey, ` + lists,
+			run: func(t *T) {
+				res := pick(t)
+				expectNotAuthenticated(t, Request{Path: res.list, Cred: CredEmpty})
+				expectNotAuthenticated(t, Request{Path: res.detail(probeID), Cred: CredEmpty})
+			}},
+		{Name: family + "/unknown-key", Family: family,
+			Description: `a key no FI has: 401 {"detail":"Invalid API key"}, ` + lists,
+			run: func(t *T) {
+				res := pick(t)
+				expectInvalidKey(t, Request{Path: res.list, Cred: CredUnknown})
+				expectInvalidKey(t, Request{Path: res.detail(probeID), Cred: CredUnknown})
+			}},
+		{Name: family + "/before-validation", Family: family,
+			Description: "auth is decided before the query is validated: a missing, empty or unknown key with bad parameters gets 401, not 422",
+			run: func(t *T) {
+				res := pick(t)
+				bad := badQuery(res)
+				expectNotAuthenticated(t, Request{Path: res.list, Query: bad, Cred: CredNone, OffSpec: true})
+				expectNotAuthenticated(t, Request{Path: res.list, Query: bad, Cred: CredEmpty, OffSpec: true})
+				expectInvalidKey(t, Request{Path: res.list, Query: bad, Cred: CredUnknown, OffSpec: true})
+			}},
+	}
 }
 
-// probeID is a user id the suite asks for where any id will do.
+// badQuery is a query every list rejects: per_page out of range, a sort order and a start
+// time that are not values at all.
+func badQuery(res *resource) string {
+	return "per_page=0&sort_order=x&" + res.startParam + "=nope"
+}
+
+// probeID is an id the suite asks for where any id will do.
 const probeID = "contract-suite-probe"
 
 func expectNotAuthenticated(t *T, r Request) {

@@ -50,7 +50,8 @@ func TestLargePopulationIsSampledWithinTheBudget(t *testing.T) {
 	for _, c := range rep.Checks {
 		sampled[c.Name] = c.Sampled
 	}
-	for _, name := range []string{"paging/walk", "ordering/reverse-created_at", "ordering/reverse-user_account_id", "filters/product", "money/two-decimals", "tenants/isolation"} {
-		assert.True(t, sampled[name], "%s samples a population of 6,000", name)
+	for _, name := range []string{"paging/walk", "ordering/reverse-created_at", "ordering/reverse-user_account_id", "filters/product", "money/two-decimals", "tenants/isolation",
+		"orders-paging/walk", "orders-ordering/reverse", "orders-fields/decimals", "relations/tenants-disjoint"} {
+		assert.True(t, sampled[name], "%s samples a population of 6,000 users and their orders", name)
 	}
 }

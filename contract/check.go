@@ -13,8 +13,10 @@ import (
 type Check struct {
 	// Name is "family/case", e.g. "paging/walk".
 	Name string
-	// Family groups checks: auth, envelope, paging, ordering, filters, timerange, money,
-	// validation, tenants, repeat, schema.
+	// Family groups checks: schema, auth, envelope, paging, ordering, filters, timerange,
+	// money, validation, tenants, repeat for users; orders-schema, orders-auth,
+	// orders-envelope, orders-paging, orders-ordering, orders-filters, orders-timerange,
+	// orders-detail, orders-validation, orders-fields for orders; relations between them.
 	Family      string
 	Description string
 	// NeedsSecondKey skips the check when no second FI's key is given.
@@ -83,29 +85,38 @@ func (t *T) Get(r Request) *Exchange {
 		t.res.Reason = fmt.Sprintf("request budget of %d exhausted; raise --max-requests", t.run.cfg.MaxRequests)
 		panic(abort{})
 	case err != nil:
-		t.record(nil, "GET "+t.run.client.URL(r)+": "+err.Error())
+		msg := "GET " + t.run.client.URL(r) + ": " + err.Error()
+		t.record(nil, msg)
 		if errors.Is(err, ErrUnreachable) {
+			// Losing the target is what the run stops on, so it is the reason given.
 			t.run.lost = err
+			t.res.Reason = msg
 		}
 		panic(abort{})
 	}
 	if ex.SchemaErr != nil {
 		t.Errorf(ex, "schema: %v", ex.SchemaErr)
 	}
+	// Every list answer goes through here, so its envelope is checked whatever check asked
+	// for it and whatever page it is: first, full, short last, or past the end.
+	if ex.Status == http.StatusOK {
+		if res := t.run.listOf(r.Path); res != nil {
+			t.checkEnvelope(res, ex)
+		}
+	}
 	return ex
 }
 
-// List gets the user list with query q; anything but a 200 with the envelope ends the check.
-func (t *T) List(cred Cred, q url.Values) (*Exchange, *listPage) {
-	ex := t.Get(Request{Path: "/users/", Query: q.Encode(), Cred: cred})
+// List gets res's list with query q; anything but a 200 with the envelope ends the check.
+func (t *T) List(res *resource, cred Cred, q url.Values) (*Exchange, *listPage) {
+	ex := t.Get(Request{Path: res.list, Query: q.Encode(), Cred: cred})
 	if ex.Status != http.StatusOK {
 		t.Fatalf(ex, "status %d, want 200: %s", ex.Status, clip(string(ex.Body), 200))
 	}
-	p, err := decodeList(ex.Body)
-	if err != nil {
-		t.Fatalf(ex, "%v", err)
+	if ex.pageErr != nil {
+		t.Fatalf(ex, "%v", ex.pageErr)
 	}
-	return ex, p
+	return ex, ex.page
 }
 
 // Errorf records a failure shown by ex (nil when no single request shows it).
@@ -141,9 +152,40 @@ func (t *T) Notef(format string, args ...any) {
 func (t *T) Failed() bool { return t.res.Status == Fail }
 
 // fixedCost is about what the checks whose cost does not grow with the population need
-// together (auth, envelope, filters, the time range bisection, validation, the tenant lookups,
-// repeatability). The rest of the budget is shared by the checks that walk the population.
-const fixedCost = 330
+// together, users and orders (auth, envelope, the partition counts, the time range
+// bisections, validation, detail and tenant lookups, repeatability). The rest of the budget is
+// shared by the checks that walk or sample the population, each taking its share below.
+const fixedCost = 480
+
+// The shares of the walking budget (MaxRequests - fixedCost) each check that walks or samples
+// the population plans with. They add up to at most 1, so every check gets its share whatever
+// ran before it; what a check needs beyond its share it samples, and says so. With the default
+// budget the users' shares cover a population of 1,000 in full.
+const (
+	shareUserWalk          = 0.36
+	shareUserFilteredWalk  = 0.07
+	shareUserReverse       = 0.045 // each sort key
+	shareUserSample        = 0.025
+	shareUserTenants       = 0.045
+	shareUserFilterProduct = 0.03
+	shareUserFilterKyc     = 0.05
+	shareUserFilterAnd     = 0.01
+	shareOrderWalk         = 0.10
+	shareOrderFilteredWalk = 0.04
+	shareOrderReverse      = 0.04
+	shareOrderSample       = 0.04
+	shareOrderFilter       = 0.015 // each of side, product, status, and, user_account_id
+	shareOrderTenants      = 0.015
+)
+
+// allShares lists every share as checks take them, for the test that they fit.
+var allShares = []float64{
+	shareUserWalk, shareUserFilteredWalk, shareUserReverse, shareUserReverse, shareUserSample,
+	shareUserTenants, shareUserFilterProduct, shareUserFilterKyc, shareUserFilterAnd,
+	shareOrderWalk, shareOrderFilteredWalk, shareOrderReverse, shareOrderSample,
+	shareOrderFilter, shareOrderFilter, shareOrderFilter, shareOrderFilter, shareOrderFilter,
+	shareOrderTenants,
+}
 
 // Allowance is how many requests a check that walks the population may plan for: its share of
 // the budget left after the fixed-cost checks, and no more than what is left in fact.

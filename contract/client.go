@@ -54,6 +54,10 @@ type Exchange struct {
 	Body    []byte
 	// SchemaErr is set when the request or the response does not match the document.
 	SchemaErr error
+	// page is a 200 list answer's envelope, decoded once when the exchange is checked, or
+	// pageErr why it does not decode.
+	page    *listPage
+	pageErr error
 }
 
 // Errors the client ends a request with instead of an answer.

@@ -51,7 +51,9 @@ func testClient(t *testing.T, cfg Config) (*client, *[]time.Duration) {
 }
 
 func TestClientRetries(t *testing.T) {
-	date := time.Now().Add(3 * time.Second).UTC().Format(http.TimeFormat)
+	// dateIn3s stands for an HTTP date 3 s after the request, written when the subtest runs:
+	// written when the table is built, a slow machine could spend part of the wait first.
+	const dateIn3s = "<date in 3 s>"
 	tests := []struct {
 		name       string
 		statuses   []int
@@ -63,7 +65,7 @@ func TestClientRetries(t *testing.T) {
 		wantSleeps []time.Duration
 	}{
 		{"429 honours Retry-After seconds", []int{429, 429}, map[string]string{"Retry-After": "2"}, 0, 200, 3, []time.Duration{2 * time.Second, 2 * time.Second}},
-		{"503 honours an HTTP-date Retry-After", []int{503}, map[string]string{"Retry-After": date}, 0, 200, 2, []time.Duration{3 * time.Second}},
+		{"503 honours an HTTP-date Retry-After", []int{503}, map[string]string{"Retry-After": dateIn3s}, 0, 200, 2, []time.Duration{3 * time.Second}},
 		{"no Retry-After backs off", []int{503, 503}, nil, 0, 200, 3, []time.Duration{time.Second, 2 * time.Second}},
 		{"gives up after the retries", []int{429, 429, 429, 429, 429}, map[string]string{"Retry-After": "1"}, 2, 429, 3, []time.Duration{time.Second, time.Second}},
 		{"a Retry-After beyond the cap is not waited for", []int{429}, map[string]string{"Retry-After": "3600"}, 0, 429, 1, nil},
@@ -71,7 +73,16 @@ func TestClientRetries(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv, n := scripted(t, tt.statuses, tt.header)
+			header := map[string]string{}
+			for k, v := range tt.header {
+				if v == dateIn3s {
+					// HTTP dates are whole seconds: round up, so the wait is 3 s to 4 s less
+					// what the request itself takes, not as little as 2 s.
+					v = time.Now().Add(3 * time.Second).Truncate(time.Second).Add(time.Second).UTC().Format(http.TimeFormat)
+				}
+				header[k] = v
+			}
+			srv, n := scripted(t, tt.statuses, header)
 			c, slept := testClient(t, Config{BaseURL: srv.URL + "/v1", APIKey: "k", Retries: tt.retries})
 			ex, err := c.Do(context.Background(), Request{Path: "/users/"})
 			require.NoError(t, err)
@@ -101,16 +112,23 @@ func TestClientBudget(t *testing.T) {
 
 func TestClientRateLimit(t *testing.T) {
 	srv, _ := scripted(t, nil, nil)
-	c, slept := testClient(t, Config{BaseURL: srv.URL + "/v1", APIKey: "k", Rate: 10})
+	c, _ := testClient(t, Config{BaseURL: srv.URL + "/v1", APIKey: "k", Rate: 10})
+	// The sleeps are recorded, not slept; each is recorded with when it was asked for, so the
+	// instant the request was let go is known however slow the machine is.
+	start := time.Now()
+	var slots []time.Duration
+	c.sleep = func(_ context.Context, d time.Duration) error {
+		slots = append(slots, time.Since(start)+d)
+		return nil
+	}
 	for range 5 {
 		_, err := c.Do(context.Background(), Request{Path: "/users/"})
 		require.NoError(t, err)
 	}
-	// Five requests at 10/s: the k-th waits k*100ms. The sleeps are recorded, not slept, so
-	// each wait is counted from the same instant.
-	require.Len(t, *slept, 4, "the first request does not wait")
-	for i, d := range *slept {
-		assert.InDelta(t, 0.1*float64(i+1), d.Seconds(), 0.05, "wait of request %d", i+2)
+	// Five requests at 10/s: the k-th goes k*100ms after the first.
+	require.Len(t, slots, 4, "the first request does not wait")
+	for i, at := range slots {
+		assert.InDelta(t, 0.1*float64(i+1), at.Seconds(), 0.05, "request %d", i+2)
 	}
 }
 

@@ -51,8 +51,14 @@ type Config struct {
 	// Log receives one line per check as it finishes (progress); nil discards them. Keys are
 	// redacted.
 	Log io.Writer
+	// LogLive says Log is a terminal: while a check runs, a line names it, and the check's
+	// progress line then replaces it, so each check takes one line.
+	LogLive bool
 	// Only, when non-empty, runs just the checks whose name or family is listed.
 	Only []string
+	// Skip lists checks or families not to run (on a shared environment, say, a check its
+	// operators asked to leave out). They are reported as skipped, "skipped by --skip".
+	Skip []string
 }
 
 // normalized returns cfg with defaults filled in, or a usage error saying what to fix.
@@ -74,14 +80,17 @@ func (cfg Config) normalized() (Config, error) {
 	if cfg.APIKey2 != "" && cfg.APIKey2 == cfg.APIKey {
 		problems = append(problems, "the second API key must belong to another FI, but it equals the first")
 	}
-	if len(cfg.Only) > 0 {
-		known := map[string]bool{}
-		for _, ch := range Checks() {
-			known[ch.Name], known[ch.Family] = true, true
-		}
-		for _, o := range cfg.Only {
+	known := map[string]bool{}
+	for _, ch := range Checks() {
+		known[ch.Name], known[ch.Family] = true, true
+	}
+	for _, list := range []struct {
+		what  string
+		names []string
+	}{{"only", cfg.Only}, {"skip", cfg.Skip}} {
+		for _, o := range list.names {
 			if !known[o] {
-				problems = append(problems, fmt.Sprintf("only %q: no such check or family (the report lists the names, e.g. paging or auth/missing-key)", o))
+				problems = append(problems, fmt.Sprintf("%s %q: no such check or family (the report lists the names, e.g. paging or auth/missing-key)", list.what, o))
 			}
 		}
 	}

@@ -20,12 +20,13 @@ type Probe struct {
 	Request Request `json:"-"`
 }
 
-// Probes returns the drift probe set: auth, paths, bad parameters and edge cases, all GET.
-// Every probe's answer is independent of the population except for the 200s, whose data the
-// drift report does not compare.
+// Probes returns the drift probe set: auth, paths, bad parameters and edge cases, all GET, for
+// the users and, when the document declares them, the orders endpoints. Every probe's answer is
+// independent of the population except for the 200s, whose data the drift report does not
+// compare.
 func Probes(s *spec.Spec) []Probe {
 	list := func(name, query string, cred Cred) Probe {
-		return Probe{Name: name, Request: Request{Path: "/users/", Query: query, Cred: cred, OffSpec: true}}
+		return Probe{Name: name, Request: Request{Path: usersList, Query: query, Cred: cred, OffSpec: true}}
 	}
 	path := func(name, p string, cred Cred) Probe {
 		return Probe{Name: name, Request: Request{Path: p, Query: "", Cred: cred, OffSpec: true}}
@@ -52,7 +53,50 @@ func Probes(s *spec.Spec) []Probe {
 		list("edge: every field wrong", "sort_key=zz&sort_order=zz&last_record_number=-2&per_page=1000&created_at_end=zz&created_at_start=zz&robo_kyc_status=zz&roth_ira_kyc_status=zz&securities_kyc_status=zz&crypto_kyc_status=zz&product=zz", CredPrimary),
 		list("edge: three errors in field order", "sort_order=x&per_page=0&product=y", CredPrimary),
 	}
-	for _, p := range readUserList(s).Params {
+	ps = append(ps, paramProbes("", newUsers(s))...)
+	if orders := newOrders(s); orders != nil {
+		ps = append(ps, ordersProbes(orders)...)
+	}
+	return ps
+}
+
+// ordersProbes are the drift probes of the orders endpoints, named "orders ...": the
+// captures' cases and one probe per bad value of each parameter.
+func ordersProbes(res *resource) []Probe {
+	list := func(name, query string, cred Cred) Probe {
+		return Probe{Name: "orders " + name, Request: Request{Path: res.list, Query: query, Cred: cred, OffSpec: true}}
+	}
+	path := func(name, p string, cred Cred) Probe {
+		return Probe{Name: "orders " + name, Request: Request{Path: p, Query: "", Cred: cred, OffSpec: true}}
+	}
+	ps := []Probe{
+		list("auth: missing key", "", CredNone),
+		list("auth: empty key", "", CredEmpty),
+		list("auth: unknown key", "", CredUnknown),
+		list("auth: missing key wins over bad params", "side=hold&per_page=0", CredNone),
+		list("auth: unknown key wins over bad params", "status=done", CredUnknown),
+		path("auth: detail without key", res.detail(probeID), CredNone),
+		path("auth: detail with an unknown key", res.detail(probeID), CredUnknown),
+		{Name: "orders path: list without slash", Request: Request{Path: strings.TrimSuffix(res.list, "/"), Query: "side=buy", Cred: CredPrimary, OffSpec: true}},
+		path("path: detail without slash", strings.TrimSuffix(res.detail(probeID), "/"), CredNone),
+		path("path: unknown nested", res.detail("abc")+"fills/", CredPrimary),
+		path("path: empty id", res.list+"/", CredPrimary),
+		path("path: unknown order", res.detail(probeID), CredPrimary),
+		list("edge: user filter matches nothing", "user_account_id="+probeID, CredPrimary),
+		list("edge: empty user filter", "user_account_id=", CredPrimary),
+		list("edge: cursor far past the end", "last_record_number=1000000000&user_account_id="+probeID, CredPrimary),
+		list("edge: sort_key is not a parameter of the order list", "sort_key=zz&user_account_id="+probeID, CredPrimary),
+		list("edge: every field wrong", "product=x&side=y&status=z&placed_at_start=a&placed_at_end=b&per_page=c&last_record_number=d&sort_order=e", CredPrimary),
+		list("edge: three errors in field order", "sort_order=x&per_page=0&side=y", CredPrimary),
+	}
+	return append(ps, paramProbes("orders ", res)...)
+}
+
+// paramProbes sends each parameter of res's list its bad and borderline values, one probe
+// each, filtered to no record so the 200s carry no population data.
+func paramProbes(prefix string, res *resource) []Probe {
+	var ps []Probe
+	for _, p := range res.params {
 		var values []string
 		switch p.Kind {
 		case spec.KindInteger:
@@ -68,12 +112,12 @@ func Probes(s *spec.Spec) []Probe {
 			}
 		}
 		for _, v := range values {
-			// Filter to no user so the 200s carry no population data.
 			q := url.Values{p.Name: {v}}
 			if p.Name != "user_account_id" {
 				q.Set("user_account_id", probeID)
 			}
-			ps = append(ps, list(fmt.Sprintf("param: %s=%q", p.Name, v), q.Encode(), CredPrimary))
+			ps = append(ps, Probe{Name: fmt.Sprintf("%sparam: %s=%q", prefix, p.Name, v),
+				Request: Request{Path: res.list, Query: q.Encode(), Cred: CredPrimary, OffSpec: true}})
 		}
 	}
 	return ps

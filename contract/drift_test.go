@@ -88,3 +88,46 @@ func TestDriftListsEveryDifference(t *testing.T) {
 	assert.NotContains(t, js.String(), "demo-key")
 	assert.True(t, strings.Contains(js.String(), `"differences"`))
 }
+
+// TestDriftProbesTheOrdersEndpoints: the probe set has the orders endpoints' cases too, and
+// lists where two servers' orders answers differ.
+func TestDriftProbesTheOrdersEndpoints(t *testing.T) {
+	good := newMock(t).Handler
+	var orderProbes int
+	for _, p := range contract.Probes(newMock(t).Spec) {
+		if strings.HasPrefix(p.Name, "orders ") {
+			orderProbes++
+			assert.True(t, strings.HasPrefix(p.Request.Path, "/orders"), "%s asks %s", p.Name, p.Request.Path)
+		}
+	}
+	assert.Greater(t, orderProbes, 40, "auth, paths, edges and every bad value of every orders parameter")
+
+	// B: the orders 401s lose their challenge, the side enum lists its values upper-case, and an
+	// unknown order is a plain Not Found.
+	broken := rewriteResponse(good, func(r *http.Request, status int, hd http.Header, body []byte) (int, []byte) {
+		if !strings.HasPrefix(r.URL.Path, "/v1/orders") {
+			return status, body
+		}
+		hd.Del("www-authenticate")
+		body = bytes.ReplaceAll(body, []byte(`'buy' or 'sell'`), []byte(`'BUY' or 'SELL'`))
+		return status, bytes.ReplaceAll(body, []byte(`"Order not found"`), []byte(`"Not Found"`))
+	})
+	rep, err := contract.Drift(context.Background(), contract.Config{BaseURL: mockServer(t, good), APIKey: "demo-key"}, contract.Target{BaseURL: mockServer(t, broken), APIKey: "demo-key"})
+	require.NoError(t, err)
+	got := map[string]string{}
+	for _, d := range rep.Differences {
+		got[d.Probe+" / "+d.What] = d.B
+		assert.True(t, strings.HasPrefix(d.Probe, "orders "), "only the orders answers differ: %s", d.Probe)
+	}
+	for probe, b := range map[string]string{
+		"orders auth: missing key / header www-authenticate":                      "",
+		`orders param: side="no-such-value" / body`:                               `'BUY' or 'SELL'`,
+		"orders path: unknown order / body":                                       `"Not Found"`,
+		"orders edge: every field wrong / body":                                   `'BUY' or 'SELL'`,
+		"orders auth: missing key wins over bad params / header www-authenticate": "",
+	} {
+		if assert.Contains(t, got, probe) {
+			assert.Contains(t, got[probe], b, probe)
+		}
+	}
+}

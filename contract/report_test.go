@@ -106,14 +106,14 @@ func TestReportsOfAFailingRun(t *testing.T) {
 
 func TestSmallBudgetSamplesAndSaysSo(t *testing.T) {
 	url := mockServer(t, newMock(t).Handler)
-	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: url, APIKey: "demo-key", APIKey2: "demo-key-2", MaxRequests: 500})
+	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: url, APIKey: "demo-key", APIKey2: "demo-key-2", MaxRequests: 800})
 	require.NoError(t, err)
 	var summary bytes.Buffer
 	require.NoError(t, rep.WriteSummary(&summary))
 	t.Log("\n" + summary.String())
-	assert.LessOrEqual(t, rep.Requests, 500)
+	assert.LessOrEqual(t, rep.Requests, 800)
 	assert.Equal(t, 0, rep.Failed, "sampling finds no problem in the mock")
-	assert.Equal(t, 0, rep.Skipped, "every check fits 500 requests by sampling")
+	assert.Equal(t, 0, rep.Skipped, "every check fits 800 requests by sampling")
 	assert.True(t, rep.Sampled)
 	sampled := map[string]bool{}
 	for _, c := range rep.Checks {
@@ -143,4 +143,90 @@ func TestPreflightNamesConfigProblems(t *testing.T) {
 			assert.NotContains(t, err.Error(), "not-a-key", "the key is redacted")
 		})
 	}
+}
+
+// TestSkippedChecksAreListedInEveryReport: a check left out with Config.Skip (--skip), by name
+// or by family, runs no request and shows as skipped, with the reason, in the summary, the
+// final report, JUnit and JSON.
+func TestSkippedChecksAreListedInEveryReport(t *testing.T) {
+	url := mockServer(t, newMock(t).Handler)
+	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: url, APIKey: "demo-key",
+		Only: []string{"auth", "envelope"}, Skip: []string{"auth/empty-key", "envelope"}})
+	require.NoError(t, err)
+	skipped := map[string]string{}
+	for _, c := range rep.Checks {
+		if c.Status == contract.Skip {
+			skipped[c.Name] = c.Reason
+			assert.Zero(t, c.Requests, "%s sent no request", c.Name)
+		} else {
+			assert.Equal(t, "auth", c.Family, c.Name)
+		}
+	}
+	require.Contains(t, skipped, "auth/empty-key")
+	require.Contains(t, skipped, "envelope/defaults")
+	for name, reason := range skipped {
+		assert.Equal(t, contract.SkippedByFlag, reason, name)
+	}
+	assert.Equal(t, len(skipped), rep.Skipped)
+
+	var summary, outcome, junit, js bytes.Buffer
+	require.NoError(t, rep.WriteSummary(&summary))
+	require.NoError(t, rep.WriteOutcome(&outcome))
+	require.NoError(t, rep.WriteJUnit(&junit))
+	require.NoError(t, rep.WriteJSON(&js))
+	assert.Contains(t, summary.String(), "skipped: skipped by --skip")
+	assert.Contains(t, outcome.String(), "SKIP auth/empty-key: skipped by --skip")
+	var doc junitDoc
+	require.NoError(t, xml.Unmarshal(junit.Bytes(), &doc))
+	assert.Equal(t, len(skipped), doc.Skipped)
+	var back contract.Report
+	require.NoError(t, json.Unmarshal(js.Bytes(), &back))
+	for _, c := range back.Checks {
+		if _, ok := skipped[c.Name]; ok {
+			assert.Equal(t, contract.Skip, c.Status)
+			assert.Equal(t, contract.SkippedByFlag, c.Reason)
+		}
+	}
+}
+
+// TestProgressLines: Config.Log gets one line per check as it finishes; on a terminal
+// (LogLive) a line names the running check first and the result replaces it in place.
+func TestProgressLines(t *testing.T) {
+	url := mockServer(t, newMock(t).Handler)
+	for _, live := range []bool{false, true} {
+		var log bytes.Buffer
+		rep, err := contract.Run(context.Background(), contract.Config{BaseURL: url, APIKey: "demo-key", Only: []string{"auth"}, Log: &log, LogLive: live})
+		require.NoError(t, err)
+		lines := strings.Split(strings.TrimSuffix(log.String(), "\n"), "\n")
+		require.Len(t, lines, len(rep.Checks), "one line per check:\n%s", log.String())
+		for i, c := range rep.Checks {
+			final := lines[i]
+			if live {
+				run, result, ok := strings.Cut(lines[i], "\r\033[K")
+				require.True(t, ok, "the result replaces the running line: %q", lines[i])
+				assert.Contains(t, run, "RUN  "+c.Name)
+				final = result
+			} else {
+				assert.NotContains(t, lines[i], "\r")
+			}
+			assert.Regexp(t, `^\[\d/4\] PASS `+regexp.QuoteMeta(c.Name)+` +\d+ req`, final)
+		}
+	}
+}
+
+// TestErrorReportIsOneFailedCheck: a run that could not start still has a report to write.
+func TestErrorReportIsOneFailedCheck(t *testing.T) {
+	rep := contract.ErrorReport(contract.Config{BaseURL: "http://127.0.0.1:1/v1", APIKey: "secret-key"},
+		errors.New("target unreachable: GET http://127.0.0.1:1/v1/users/?k=secret-key: connection refused"))
+	require.Len(t, rep.Checks, 1)
+	assert.Equal(t, contract.Fail, rep.Checks[0].Status)
+	assert.Equal(t, 1, rep.Failed)
+	assert.False(t, rep.OK())
+	assert.Contains(t, rep.Checks[0].Reason, "connection refused")
+	assert.NotContains(t, rep.Checks[0].Reason, "secret-key")
+	var junit bytes.Buffer
+	require.NoError(t, rep.WriteJUnit(&junit))
+	var doc junitDoc
+	require.NoError(t, xml.Unmarshal(junit.Bytes(), &doc))
+	assert.Equal(t, 1, doc.Failures)
 }

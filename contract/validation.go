@@ -11,31 +11,38 @@ import (
 	"github.com/cryptofi/partner-mock/spec"
 )
 
-var validationChecks = []Check{
-	{Name: "validation/out-of-range", Family: "validation",
-		Description: "integers outside the document's bounds get 422 greater_than_equal/less_than_equal with loc [query, name], the raw input and the bound in ctx",
-		run:         validationOutOfRange},
-	{Name: "validation/malformed-integer", Family: "validation",
-		Description: "integers pydantic cannot parse (abc, 2.5, empty, 1e2, 0x10) get 422 int_parsing with loc [query, name] and the raw input",
-		run:         validationMalformedInteger},
-	{Name: "validation/enum", Family: "validation",
-		Description: "values outside an enum (wrong case and empty included) get 422 enum listing the allowed values, loc [query, name]",
-		run:         validationEnum},
-	{Name: "validation/datetime", Family: "validation",
-		Description: "unparseable datetimes get 422 datetime_from_date_parsing with loc [query, name] and the raw input",
-		run:         validationDatetime},
-	{Name: "validation/sort-key", Family: "validation",
-		Description: "an unknown sort_key gets 422 with loc [query, sort_key]",
-		run:         validationSortKey},
-	{Name: "validation/every-error-in-order", Family: "validation",
-		Description: "with every parameter wrong, each one is reported once, in the document's parameter order",
-		run:         validationEveryError},
-	{Name: "validation/trailing-slash", Family: "validation",
-		Description: "a path without its trailing slash gets 307 to the slashed path with the query kept, before auth",
-		run:         validationTrailingSlash},
-	{Name: "validation/unknown-path", Family: "validation",
-		Description: `an unknown path gets 404 {"detail":"Not Found"}`,
-		run:         validationUnknownPath},
+// validationChecks are the validation checks of res's list and paths.
+func validationChecks(pick func(*T) *resource, noun, family string) []Check {
+	checks := []Check{
+		{Name: family + "/out-of-range", Family: family,
+			Description: "integers outside the document's bounds get 422 greater_than_equal/less_than_equal with loc [query, name], the raw input and the bound in ctx",
+			run:         func(t *T) { validationOutOfRange(t, pick(t)) }},
+		{Name: family + "/malformed-integer", Family: family,
+			Description: "integers pydantic cannot parse (abc, 2.5, empty, 1e2, 0x10) get 422 int_parsing with loc [query, name] and the raw input",
+			run:         func(t *T) { validationMalformedInteger(t, pick(t)) }},
+		{Name: family + "/enum", Family: family,
+			Description: "values outside an enum of the document (wrong case and empty included) get 422 enum listing the allowed values, loc [query, name]",
+			run:         func(t *T) { validationEnum(t, pick(t)) }},
+		{Name: family + "/datetime", Family: family,
+			Description: "unparseable datetimes get 422 datetime_from_date_parsing with loc [query, name] and the raw input",
+			run:         func(t *T) { validationDatetime(t, pick(t)) }},
+	}
+	if family == "validation" {
+		checks = append(checks, Check{Name: "validation/sort-key", Family: family,
+			Description: "an unknown sort_key gets 422 with loc [query, sort_key]",
+			run:         func(t *T) { expect422(t, pick(t), "sort_key", "no_such_key", wantError{}) }})
+	}
+	return append(checks,
+		Check{Name: family + "/every-error-in-order", Family: family,
+			Description: "with every parameter wrong, each one is reported once, in the document's parameter order; parameters the document does not declare are ignored",
+			run:         func(t *T) { validationEveryError(t, pick(t)) }},
+		Check{Name: family + "/trailing-slash", Family: family,
+			Description: an(noun) + " path without its trailing slash gets 307 to the slashed path with the query kept, before auth",
+			run:         func(t *T) { validationTrailingSlash(t, pick(t)) }},
+		Check{Name: family + "/unknown-path", Family: family,
+			Description: `an unknown path gets 404 {"detail":"Not Found"}`,
+			run:         func(t *T) { validationUnknownPath(t, pick(t)) }},
+	)
 }
 
 // pydanticError is one entry of FastAPI's 422 detail list.
@@ -54,9 +61,9 @@ type wantError struct {
 	ctx                   map[string]any
 }
 
-// expect422 sends one bad parameter and checks the single error it must produce.
-func expect422(t *T, name, value string, want wantError) {
-	ex := t.Get(Request{Path: "/users/", Query: url.Values{name: {value}}.Encode(), Cred: CredPrimary, OffSpec: true})
+// expect422 sends one bad parameter to res's list and checks the single error it must produce.
+func expect422(t *T, res *resource, name, value string, want wantError) {
+	ex := t.Get(Request{Path: res.list, Query: url.Values{name: {value}}.Encode(), Cred: CredPrimary, OffSpec: true})
 	errs, ok := decode422(t, ex)
 	if !ok {
 		return
@@ -111,9 +118,9 @@ func jsonString(v any) string {
 	return string(b)
 }
 
-func integerParams(t *T) []spec.Param {
+func integerParams(res *resource) []spec.Param {
 	var out []spec.Param
-	for _, p := range t.run.users.Params {
+	for _, p := range res.params {
 		if p.Kind == spec.KindInteger {
 			out = append(out, p)
 		}
@@ -121,15 +128,15 @@ func integerParams(t *T) []spec.Param {
 	return out
 }
 
-func validationOutOfRange(t *T) {
-	for _, p := range integerParams(t) {
+func validationOutOfRange(t *T, res *resource) {
+	for _, p := range integerParams(res) {
 		if b := p.Lower; b != nil {
 			v := b.Value - 1
 			if b.Exclusive {
 				v = b.Value
 			}
 			c := b.Constraint(true)
-			expect422(t, p.Name, fmt.Sprint(int64(v)), wantError{
+			expect422(t, res, p.Name, fmt.Sprint(int64(v)), wantError{
 				typ: map[string]string{"ge": "greater_than_equal", "gt": "greater_than"}[c],
 				msg: fmt.Sprintf("Input should be %s %s", map[string]string{"ge": "greater than or equal to", "gt": "greater than"}[c], b),
 				ctx: map[string]any{c: b.Value},
@@ -141,7 +148,7 @@ func validationOutOfRange(t *T) {
 				v = b.Value
 			}
 			c := b.Constraint(false)
-			expect422(t, p.Name, fmt.Sprint(int64(v)), wantError{
+			expect422(t, res, p.Name, fmt.Sprint(int64(v)), wantError{
 				typ: map[string]string{"le": "less_than_equal", "lt": "less_than"}[c],
 				msg: fmt.Sprintf("Input should be %s %s", map[string]string{"le": "less than or equal to", "lt": "less than"}[c], b),
 				ctx: map[string]any{c: b.Value},
@@ -150,11 +157,11 @@ func validationOutOfRange(t *T) {
 	}
 }
 
-func validationMalformedInteger(t *T) {
+func validationMalformedInteger(t *T, res *resource) {
 	want := wantError{typ: "int_parsing", msg: "Input should be a valid integer, unable to parse string as an integer"}
-	for _, p := range integerParams(t) {
+	for _, p := range integerParams(res) {
 		for _, v := range []string{"abc", "2.5", "", "1e2", "0x10"} {
-			expect422(t, p.Name, v, want)
+			expect422(t, res, p.Name, v, want)
 		}
 	}
 }
@@ -171,41 +178,45 @@ func pydanticChoices(vals []string) string {
 	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
 
-func validationEnum(t *T) {
-	for _, p := range t.run.users.Params {
+func validationEnum(t *T, res *resource) {
+	for _, p := range res.params {
 		if p.Kind != spec.KindEnum || len(p.Enum) == 0 {
 			continue
 		}
 		choices := pydanticChoices(p.Enum)
 		want := wantError{typ: "enum", msg: "Input should be " + choices, ctx: map[string]any{"expected": choices}}
 		for _, v := range []string{"no-such-value", strings.ToUpper(p.Enum[0]), ""} {
-			expect422(t, p.Name, v, want)
+			expect422(t, res, p.Name, v, want)
 		}
 	}
 }
 
-func validationDatetime(t *T) {
-	// The message's tail is speedate's wording, which varies with the input; its head is
-	// pydantic's.
-	want := wantError{typ: "datetime_from_date_parsing", msgPrefix: "Input should be a valid datetime or date, "}
-	for _, p := range t.run.users.Params {
+// datetimeErrors are bad datetimes and the tail pydantic's message gives each (speedate's
+// date error, also ctx.error), as real FastAPI answered them (the captures).
+var datetimeErrors = []struct{ value, tail string }{
+	{"notadate", "input is too short"},
+	{"", "input is too short"},
+	{"2025-13-01", "month value is outside expected range of 1-12"},
+	{"2025/01/01", "invalid date separator, expected `-`"},
+	{"2025-01-01T25:00:00", "unexpected extra characters at the end of the input"},
+}
+
+func validationDatetime(t *T, res *resource) {
+	for _, p := range res.params {
 		if p.Kind != spec.KindDateTime {
 			continue
 		}
-		for _, v := range []string{"notadate", "2025-13-01", "2025/01/01", ""} {
-			expect422(t, p.Name, v, want)
+		for _, e := range datetimeErrors {
+			expect422(t, res, p.Name, e.value, wantError{typ: "datetime_from_date_parsing",
+				msg: "Input should be a valid datetime or date, " + e.tail, ctx: map[string]any{"error": e.tail}})
 		}
 	}
 }
 
-func validationSortKey(t *T) {
-	expect422(t, "sort_key", "no_such_key", wantError{})
-}
-
-func validationEveryError(t *T) {
+func validationEveryError(t *T, res *resource) {
 	var names []string
 	vals := url.Values{}
-	for _, p := range t.run.users.Params {
+	for _, p := range res.params {
 		switch p.Kind {
 		case spec.KindInteger, spec.KindEnum, spec.KindDateTime:
 			vals.Set(p.Name, "zz")
@@ -218,11 +229,18 @@ func validationEveryError(t *T) {
 		names = append(names, p.Name)
 	}
 	// Send them in reverse: the order of the errors must come from the document, not the URL.
+	// Parameters the document does not declare for this list (orders have no sort_key) are
+	// ignored, as FastAPI ignores any unknown parameter: they add no error.
 	var parts []string
+	for _, unknown := range []string{"contract_suite_unknown", "sort_key"} {
+		if _, ok := res.param(unknown); !ok {
+			parts = append(parts, unknown+"=zz")
+		}
+	}
 	for i := len(names) - 1; i >= 0; i-- {
 		parts = append(parts, url.QueryEscape(names[i])+"="+url.QueryEscape(vals.Get(names[i])))
 	}
-	ex := t.Get(Request{Path: "/users/", Query: strings.Join(parts, "&"), Cred: CredPrimary, OffSpec: true})
+	ex := t.Get(Request{Path: res.list, Query: strings.Join(parts, "&"), Cred: CredPrimary, OffSpec: true})
 	errs, ok := decode422(t, ex)
 	if !ok {
 		return
@@ -240,11 +258,11 @@ func validationEveryError(t *T) {
 	}
 }
 
-func validationTrailingSlash(t *T) {
+func validationTrailingSlash(t *T, res *resource) {
 	base, _ := url.Parse(t.run.cfg.BaseURL)
 	for _, r := range []struct{ from, to string }{
-		{"/users", "/users/"},
-		{"/users/" + probeID, "/users/" + probeID + "/"},
+		{strings.TrimSuffix(res.list, "/"), res.list},
+		{strings.TrimSuffix(res.detail(probeID), "/"), res.detail(probeID)},
 	} {
 		for _, cred := range []Cred{CredNone, CredPrimary} {
 			ex := t.Get(Request{Path: r.from, Query: "per_page=1", Cred: cred, OffSpec: true})
@@ -264,8 +282,8 @@ func validationTrailingSlash(t *T) {
 	}
 }
 
-func validationUnknownPath(t *T) {
-	for _, p := range []string{"/contract-suite-no-such-path", "/users/a/b/"} {
+func validationUnknownPath(t *T, res *resource) {
+	for _, p := range []string{"/contract-suite-no-such-path", res.detail("a") + "b/"} {
 		ex := t.Get(Request{Path: p, Cred: CredPrimary, OffSpec: true})
 		expectDetail(t, ex, http.StatusNotFound, "Not Found")
 	}

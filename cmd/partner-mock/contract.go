@@ -25,6 +25,11 @@ type contractCmd struct {
 	CompareWith string        `name:"compare-with" placeholder:"URL2" help:"Instead of the checks, send the drift probe set to --base-url and URL2 and list every difference."`
 	CompareKey  string        `name:"compare-key" env:"PARTNER_API_COMPARE_KEY" placeholder:"KEY" help:"API key for URL2 (default: --api-key)."`
 	Only        []string      `name:"only" placeholder:"CHECK,FAMILY" help:"Run only these checks or families (e.g. paging,auth/missing-key)."`
+	Skip        []string      `name:"skip" placeholder:"CHECK,FAMILY" help:"Leave out these checks or families (repeatable); the reports list them as skipped by --skip."`
+
+	// written is set once the report files were written, so an error path does not write
+	// them again over the real report.
+	written bool
 }
 
 // exitStatus ends the command with a specific status; run prints err unless it is nil.
@@ -39,8 +44,19 @@ func (e exitStatus) Unwrap() error { return e.err }
 // Exit statuses of the contract command beyond 0, 1 and 2.
 const exitUnreachable = 3
 
-// Run runs the suite (or the drift report) and writes the reports.
-func (c *contractCmd) Run(e *env) error {
+// Run runs the suite (or the drift report) and writes the reports. The --junit and --json
+// files are written whatever happens: when the run cannot start or report (a bad setting, the
+// target unreachable), they hold one failed check saying why, so CI always finds them.
+func (c *contractCmd) Run(e *env) (err error) {
+	c.written = false
+	defer func() {
+		if err != nil && !c.written {
+			cfg := contract.Config{BaseURL: c.BaseURL, APIKey: c.APIKey, APIKey2: c.APIKey2, MaxRequests: c.MaxRequests}
+			if werr := c.writeFiles(contract.ErrorReport(cfg, err, c.CompareKey)); werr != nil {
+				err = errors.Join(err, werr)
+			}
+		}
+	}()
 	if c.BaseURL == "" {
 		return usageError{errors.New("--base-url (or PARTNER_API_BASE_URL) is required, e.g. --base-url http://127.0.0.1:8000/v1")}
 	}
@@ -70,7 +86,7 @@ func (c *contractCmd) Run(e *env) error {
 	cfg := contract.Config{
 		BaseURL: c.BaseURL, APIKey: c.APIKey, APIKey2: c.APIKey2,
 		MaxRequests: c.MaxRequests, Rate: rate, Timeout: c.Timeout,
-		Only: c.Only, Log: e.stderr,
+		Only: c.Only, Skip: c.Skip, Log: e.stderr, LogLive: isTerminal(e.stderr),
 	}
 	if c.CompareWith != "" {
 		return c.drift(e, cfg)
@@ -79,8 +95,9 @@ func (c *contractCmd) Run(e *env) error {
 	if rep == nil {
 		return classify(runErr)
 	}
-	// A run the target walked away from still reports what it found.
-	if err := c.writeReports(e, rep); err != nil {
+	// A run the target walked away from still reports what it found. The progress lines on
+	// stderr named every check, so the report says only what they did not.
+	if err := c.writeReports(e, rep.WriteOutcome, rep); err != nil {
 		return err
 	}
 	if runErr != nil {
@@ -101,7 +118,7 @@ func (c *contractCmd) drift(e *env, cfg contract.Config) error {
 	if err != nil {
 		return classify(err)
 	}
-	if err := c.writeReports(e, rep); err != nil {
+	if err := c.writeReports(e, rep.WriteSummary, rep); err != nil {
 		return err
 	}
 	if !rep.OK() {
@@ -122,23 +139,38 @@ func classify(err error) error {
 	return err
 }
 
-// writeReport writes one report file when its flag is set.
-// reporter is what a suite run and a drift report both write: a summary, JUnit and JSON.
+// reporter is what a suite run and a drift report both write to files: JUnit and JSON.
 type reporter interface {
-	WriteSummary(io.Writer) error
 	WriteJUnit(io.Writer) error
 	WriteJSON(io.Writer) error
 }
 
-// writeReports prints the summary and writes the --junit and --json files that were asked for.
-func (c *contractCmd) writeReports(e *env, rep reporter) error {
-	if err := rep.WriteSummary(e.stdout); err != nil {
+// writeReports prints the report to stdout with summary and writes the --junit and --json
+// files that were asked for.
+func (c *contractCmd) writeReports(e *env, summary func(io.Writer) error, rep reporter) error {
+	if err := summary(e.stdout); err != nil {
 		return err
 	}
+	return c.writeFiles(rep)
+}
+
+// writeFiles writes the --junit and --json files that were asked for.
+func (c *contractCmd) writeFiles(rep reporter) error {
+	c.written = true
 	if err := writeReport(c.JUnit, rep.WriteJUnit); err != nil {
 		return err
 	}
 	return writeReport(c.JSON, rep.WriteJSON)
+}
+
+// isTerminal reports whether w is a terminal, where a progress line can be replaced in place.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 func writeReport(path string, write func(io.Writer) error) error {

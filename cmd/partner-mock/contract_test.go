@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -96,10 +97,12 @@ func TestContractPassesAgainstTheMockAndWritesReports(t *testing.T) {
 	var rep struct {
 		Passed   int `json:"passed"`
 		Failed   int `json:"failed"`
+		Skipped  int `json:"skipped"`
 		Requests int `json:"requests"`
 	}
 	require.NoError(t, json.Unmarshal(data, &rep))
 	assert.Equal(t, doc.Tests, rep.Passed)
+	assert.Zero(t, rep.Skipped)
 	assert.Less(t, rep.Requests, 1000)
 	assert.NotContains(t, string(data), "demo-key")
 }
@@ -118,7 +121,10 @@ func TestContractExitStatuses(t *testing.T) {
 	}{
 		{"all checks pass", []string{"--base-url", good, "--api-key", "demo-key", "--only", "auth"}, nil, 0, "0 failed", ""},
 		{"settings from the environment", []string{"--only", "auth,tenants"},
-			map[string]string{"PARTNER_API_BASE_URL": good, "PARTNER_API_KEY": "demo-key", "PARTNER_API_KEY_2": "demo-key-2"}, 0, "PASS tenants/isolation", ""},
+			map[string]string{"PARTNER_API_BASE_URL": good, "PARTNER_API_KEY": "demo-key", "PARTNER_API_KEY_2": "demo-key-2"}, 0, "0 failed", "PASS tenants/isolation"},
+		{"skipped checks", []string{"--base-url", good, "--api-key", "demo-key", "--only", "auth", "--skip", "auth/empty-key", "--skip", "auth/unknown-key"}, nil, 0,
+			"SKIP auth/empty-key: skipped by --skip", "SKIP auth/unknown-key"},
+		{"unknown skipped check", []string{"--base-url", good, "--api-key", "demo-key", "--skip", "nope"}, nil, 2, "", `skip "nope": no such check or family`},
 		{"a check fails", []string{"--base-url", broken, "--api-key", "demo-key", "--only", "auth"}, nil, 1,
 			`reproduce: curl -sS -i`, "checks failed"},
 		{"no base URL", []string{"--api-key", "demo-key"}, nil, 2, "", "--base-url (or PARTNER_API_BASE_URL) is required"},
@@ -150,6 +156,131 @@ func TestContractExitStatuses(t *testing.T) {
 			assert.Contains(t, errOut, tt.errOut)
 			assert.NotContains(t, out+errOut, "demo-key", "keys never reach the output")
 			assert.NotContains(t, out+errOut, "wrong-key")
+		})
+	}
+}
+
+// TestContractPrintsEachCheckOnce: the progress lines (stderr) name every check once as it
+// finishes; the report that follows (stdout) does not list them again, only what they did not
+// say.
+func TestContractPrintsEachCheckOnce(t *testing.T) {
+	base := mockURL(t, noChallenge)
+	code, out, errOut := runContract(t, "--base-url", base, "--api-key", "demo-key", "--only", "auth,envelope", "--skip", "envelope/defaults")
+	require.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+	for _, name := range []string{"auth/missing-key", "auth/empty-key", "auth/unknown-key", "auth/before-validation", "envelope/per-page-echo", "envelope/past-the-end"} {
+		assert.Equal(t, 1, strings.Count(errOut, name+" "), "%s: one progress line\n%s", name, errOut)
+	}
+	progress := regexp.MustCompile(`(?m)^\[\s*\d+/8\] (PASS|FAIL|SKIP) +[a-z-]+/[a-z-]+ +\d+ req`)
+	assert.Len(t, progress.FindAllString(errOut, -1), 8, "one progress line per check:\n%s", errOut)
+	assert.Contains(t, errOut, "FAIL auth/missing-key", "a failing check's progress line says so")
+	assert.Contains(t, errOut, "www-authenticate", "and why")
+
+	// The report: the failures with their curl lines, the skipped check, the totals; no
+	// passing check listed a second time.
+	assert.NotContains(t, out, "PASS ")
+	assert.NotContains(t, out, "auth/unknown-key")
+	assert.Contains(t, out, "FAIL auth/missing-key: ")
+	assert.Contains(t, out, "reproduce: curl ")
+	assert.Contains(t, out, "SKIP envelope/defaults: skipped by --skip")
+	assert.Regexp(t, `\d+ passed, \d+ failed, 1 skipped`, out)
+	assert.NotContains(t, out+errOut, "\r", "not a terminal: no line is rewritten in place")
+}
+
+// TestContractWritesReportFilesWhateverHappens: CI collects --junit and --json after every
+// run, so they are written when the run fails, when the target cannot be reached from the
+// start, and when a setting is wrong; a failed check in them says what happened.
+func TestContractWritesReportFilesWhateverHappens(t *testing.T) {
+	down := "http://" + closedPort(t) + "/v1"
+	good := mockURL(t, nil)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		// want is in the failure of the reports' one failed check, or "" when the run ran.
+		want string
+	}{
+		{"target unreachable from the start", []string{"--base-url", down, "--api-key", "demo-key"}, 3, "target unreachable"},
+		{"a key the target rejects", []string{"--base-url", good, "--api-key", "wrong-key"}, 2, "rejected the API key"},
+		{"no key", []string{"--base-url", good}, 2, "--api-key (or PARTNER_API_KEY) is required"},
+		{"compare target unreachable", []string{"--base-url", good, "--api-key", "demo-key", "--compare-with", down}, 3, "target unreachable"},
+		{"checks fail", []string{"--base-url", mockURL(t, noChallenge), "--api-key", "demo-key", "--only", "auth"}, 1, ""},
+		{"skipped checks", []string{"--base-url", good, "--api-key", "demo-key", "--only", "auth", "--skip", "auth/empty-key"}, 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, k := range []string{"PARTNER_API_BASE_URL", "PARTNER_API_KEY", "PARTNER_API_KEY_2", "PARTNER_API_COMPARE_KEY"} {
+				t.Setenv(k, "")
+			}
+			dir := t.TempDir()
+			junit, js := filepath.Join(dir, "contract.xml"), filepath.Join(dir, "contract.json")
+			code, out, errOut := runContract(t, append(tt.args, "--junit", junit, "--json", js)...)
+			require.Equal(t, tt.code, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+
+			data, err := os.ReadFile(junit)
+			require.NoError(t, err, "the JUnit file is written")
+			var doc struct {
+				Tests    int `xml:"tests,attr"`
+				Failures int `xml:"failures,attr"`
+				Skipped  int `xml:"skipped,attr"`
+				Suites   []struct {
+					Cases []struct {
+						Name    string `xml:"name,attr"`
+						Failure *struct {
+							Message string `xml:"message,attr"`
+						} `xml:"failure"`
+						Skipped *struct {
+							Message string `xml:"message,attr"`
+						} `xml:"skipped"`
+					} `xml:"testcase"`
+				} `xml:"testsuite"`
+			}
+			require.NoError(t, xml.Unmarshal(data, &doc))
+			jsData, err := os.ReadFile(js)
+			require.NoError(t, err, "the JSON file is written")
+			var rep struct {
+				Failed int `json:"failed"`
+				Checks []struct {
+					Name   string `json:"name"`
+					Status string `json:"status"`
+					Reason string `json:"reason"`
+				} `json:"checks"`
+			}
+			require.NoError(t, json.Unmarshal(jsData, &rep))
+			assert.NotContains(t, string(data)+string(jsData), "demo-key", "keys are redacted")
+			assert.NotContains(t, string(data)+string(jsData), "wrong-key", "keys are redacted")
+
+			switch {
+			case tt.want != "":
+				assert.Equal(t, 1, doc.Tests)
+				assert.Equal(t, 1, doc.Failures)
+				require.Len(t, doc.Suites, 1)
+				require.Len(t, doc.Suites[0].Cases, 1)
+				require.NotNil(t, doc.Suites[0].Cases[0].Failure)
+				assert.Contains(t, doc.Suites[0].Cases[0].Failure.Message, tt.want)
+				require.Len(t, rep.Checks, 1)
+				assert.Equal(t, "fail", rep.Checks[0].Status)
+				assert.Contains(t, rep.Checks[0].Reason, tt.want)
+			case tt.code == 1:
+				assert.Greater(t, doc.Failures, 0)
+				assert.Equal(t, doc.Failures, rep.Failed)
+			default:
+				assert.Equal(t, 1, doc.Skipped)
+				var skipped []string
+				for _, s := range doc.Suites {
+					for _, c := range s.Cases {
+						if c.Skipped != nil {
+							skipped = append(skipped, c.Name+": "+c.Skipped.Message)
+						}
+					}
+				}
+				assert.Equal(t, []string{"auth/empty-key: skipped by --skip"}, skipped)
+				for _, c := range rep.Checks {
+					if c.Name == "auth/empty-key" {
+						assert.Equal(t, "skip", c.Status)
+						assert.Equal(t, "skipped by --skip", c.Reason)
+					}
+				}
+			}
 		})
 	}
 }
