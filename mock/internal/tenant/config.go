@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strings"
 	"time"
+
+	"github.com/cryptofi/partner-mock/mock/internal/faults"
 )
 
 // Config is a tenants file.
@@ -39,6 +41,10 @@ type TenantConfig struct {
 	IDFormat string `yaml:"id_format"`
 	// PinnedUsers is a YAML or JSON file of exact users, relative to the config file.
 	PinnedUsers string `yaml:"pinned_users"`
+
+	// KeyFaults are the keys' own fault profiles, by index into APIKeys (api_keys items written
+	// as key: and faults:, see keyfaults.go); nil when no key has one.
+	KeyFaults []faults.Profile `yaml:"-"`
 }
 
 // ParseConfig decodes a tenants file strictly and validates it. Unknown fields, fields given

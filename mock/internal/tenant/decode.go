@@ -188,6 +188,9 @@ func (d *decoder) mapping(n *yaml.Node, path string, v reflect.Value) {
 			continue
 		}
 		seen[k.Value] = k.Line
+		if custom, ok := v.Addr().Interface().(fieldDecoder); ok && custom.decodeField(d, k.Value, val, field) {
+			continue
+		}
 		d.value(val, field, v.Field(idx))
 	}
 }

@@ -60,6 +60,7 @@ func (c *Config) Validate() error {
 			}
 			keys[k] = fmt.Sprintf("%s (%s)", at, t.Name)
 		}
+		problems = append(problems, t.keyFaultProblems(at, c.line)...)
 		if _, given := c.lines[at+".users"]; c.lines != nil && !given {
 			// A forgotten users: would silently serve an empty FI.
 			bad(at+".users", "required: the population size, pinned users included, e.g. users: 1000")
