@@ -26,7 +26,7 @@ type serveCmd struct {
 
 // builtinKeys are the demo keys of the built-in tenants: public, so the start-up block shows
 // them in full. Keys from a partner's config are masked.
-var builtinKeys = map[string]bool{"demo-key": true, "demo-key-2": true}
+var builtinKeys = map[string]bool{"demo-key": true, "demo-key-2": true, "demo-key-slow": true, "demo-key-flaky": true}
 
 // shutdownGrace bounds how long in-flight requests may take to finish after SIGINT/SIGTERM.
 const shutdownGrace = 5 * time.Second
@@ -57,8 +57,9 @@ func (c *serveCmd) Run(e *env) error {
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
 	srv, stopDelays := newHTTPServer(a.Handler, logger)
-	printBanner(e.stdout, ln.Addr().String(), a)
+	printBanner(e.stdout, ln.Addr().String(), a, cfg.Strict)
 	printFaults(e.stdout, cfg)
+	keyFaultsNote(e.stdout, a, cfg)
 	if e.ready != nil {
 		e.ready(ln.Addr().String())
 	}
@@ -72,20 +73,30 @@ func (c *serveCmd) Run(e *env) error {
 	return drain(srv, errc, stopDelays, shutdownGrace, logger)
 }
 
-func printBanner(w io.Writer, addr string, a *app.App) {
+func printBanner(w io.Writer, addr string, a *app.App, strict bool) {
 	base := "http://" + addr + a.Spec.BasePath
 	fmt.Fprintf(w, "partner-mock %s (generator %s) serving %s\n", version, app.GeneratorVersion, base+spec.ListPath)
 	fmt.Fprintf(w, "reference: http://%s/docs   OpenAPI document: http://%s/openapi.json\n", addr, addr)
 	var firstKey string
 	for _, t := range a.Tenants.Tenants() {
 		var keys []string
-		for _, k := range t.Config.APIKeys {
+		for j, k := range t.Config.APIKeys {
+			if t.Config.KeyProfile(j).Active() {
+				continue
+			}
 			keys = append(keys, showKey(k))
 			if firstKey == "" {
 				firstKey = k
 			}
 		}
+		if len(keys) == 0 {
+			keys = []string{"-"}
+		}
 		fmt.Fprintf(w, "  %-24s key %-14s %d users\n", t.Config.FIName, strings.Join(keys, ","), t.Index.Len())
+		printKeyFaults(w, t.Config, strict)
+	}
+	if firstKey == "" {
+		firstKey = a.Tenants.Tenants()[0].Config.APIKeys[0]
 	}
 	if builtinKeys[firstKey] {
 		fmt.Fprintf(w, "try: curl -H 'x-api-key: %s' '%s%s?per_page=2'\n", firstKey, base, spec.ListPath)

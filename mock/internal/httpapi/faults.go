@@ -31,6 +31,9 @@ type faultLayer struct {
 	limiter *faults.Limiter
 	tenants *tenant.Registry
 	logger  *slog.Logger
+	// keys holds the chaos of the keys that have a fault profile, by tenant.Key.Index (nil for
+	// a key without one); nil when no key has one, or under Strict (see keyfaults.go).
+	keys []*keyChaos
 }
 
 func newFaultLayer(cfg Config, tenants *tenant.Registry, logger *slog.Logger) (*faultLayer, error) {
@@ -40,6 +43,9 @@ func newFaultLayer(cfg Config, tenants *tenant.Registry, logger *slog.Logger) (*
 	f := &faultLayer{strict: cfg.Strict, chaos: cfg.Chaos, dice: faults.NewDice(cfg.Chaos), tenants: tenants, logger: logger}
 	if cfg.Chaos.RateLimit != (faults.Rate{}) {
 		f.limiter = faults.NewLimiter(cfg.Chaos.RateLimit, nil)
+	}
+	if !cfg.Strict {
+		f.keys = newKeyChaos(tenants, cfg.Chaos.Seed)
 	}
 	return f, nil
 }
@@ -53,7 +59,8 @@ func (f *faultLayer) handle(c *gin.Context) {
 		c.Writer.Header().Add("Warning", faults.WarningValue(w))
 	}
 	decision := f.dice.Decide()
-	sleep(c.Request.Context(), prefs.Delay+decision.Delay)
+	kc, keyDecision := f.keyDecision(c)
+	sleep(c.Request.Context(), prefs.Delay+decision.Delay+keyDecision.Delay)
 
 	if prefs.Code != 0 {
 		c.Header("Preference-Applied", prefs.Applied(false))
@@ -74,14 +81,27 @@ func (f *faultLayer) handle(c *gin.Context) {
 		writeLoadBalancerError(c, http.StatusServiceUnavailable)
 		return
 	}
+	if kc != nil && kc.profile.Status != 0 {
+		f.writeCode(c, kc.profile.Status)
+		return
+	}
+	if keyDecision.Fail {
+		writeLoadBalancerError(c, http.StatusServiceUnavailable)
+		return
+	}
 	if f.limiter != nil {
 		key := c.GetHeader("x-api-key")
 		if _, known := f.tenants.Lookup(key); known {
 			if ok, wait := f.limiter.Allow(key); !ok {
-				c.Header("retry-after", strconv.Itoa(faults.RetryAfter(wait)))
-				writeJSON(c, http.StatusTooManyRequests, render.AppendDetail(nil, "Too Many Requests"))
+				writeTooManyRequests(c, wait)
 				return
 			}
+		}
+	}
+	if kc != nil && kc.limiter != nil {
+		if ok, wait := kc.limiter.Allow(""); !ok {
+			writeTooManyRequests(c, wait)
+			return
 		}
 	}
 	if prefs.Fault == faults.MalformedJSON || prefs.Fault == faults.TruncatedBody {
