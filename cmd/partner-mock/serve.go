@@ -22,6 +22,8 @@ type serveCmd struct {
 	Seed   *uint64 `placeholder:"S" help:"Seed of the --api-key tenant (default 1): the same seed gives the same users."`
 	// Failure rehearsal: Prefer controls, chaos (faults.go).
 	faultFlags `embed:""`
+	// The request journal (journal.go).
+	journalFlags `embed:""`
 }
 
 // builtinKeys are the demo keys of the built-in tenants: public, so the start-up block shows
@@ -42,6 +44,9 @@ func (c *serveCmd) Run(e *env) error {
 		return err
 	}
 	if err := c.faultFlags.apply(&cfg); err != nil {
+		return err
+	}
+	if err := c.journalFlags.apply(&cfg); err != nil {
 		return err
 	}
 	src := tenantSource{Config: c.Config, APIKey: c.APIKey, Users: c.Users, Seed: c.Seed}

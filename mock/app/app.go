@@ -36,6 +36,8 @@ type Config struct {
 	Strict bool
 	// Chaos is the global chaos injected into API requests; the zero value injects nothing.
 	Chaos faults.Chaos
+	// Journal records the API requests served (NewJournal); nil records none.
+	Journal *Journal
 }
 
 // App is a ready-to-serve mock.
@@ -75,7 +77,7 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, err := httpapi.New(s, parser, reg, httpapi.Config{Logger: cfg.Logger, Docs: docs, Strict: cfg.Strict, Chaos: cfg.Chaos})
+	h, err := httpapi.New(s, parser, reg, httpapi.Config{Logger: cfg.Logger, Docs: docs, Strict: cfg.Strict, Chaos: cfg.Chaos, Journal: cfg.Journal})
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/cryptofi/partner-mock/mock/internal/faults"
+	"github.com/cryptofi/partner-mock/mock/internal/journal"
 	"github.com/cryptofi/partner-mock/mock/internal/render"
 	"github.com/cryptofi/partner-mock/mock/internal/tenant"
 )
@@ -59,10 +60,14 @@ func (f *faultLayer) handle(c *gin.Context) {
 		c.Writer.Header().Add("Warning", faults.WarningValue(w))
 	}
 	decision := f.dice.Decide()
-	kc, keyDecision := f.keyDecision(c)
+	n := noteOf(c)
+	defer f.noteAnswerFI(c, n)
+	kc, keyDecision := f.keyDecision(c, n)
+	n.latency(decision.Delay, keyDecision.Delay)
 	sleep(c.Request.Context(), prefs.Delay+decision.Delay+keyDecision.Delay)
 
 	if prefs.Code != 0 {
+		n.prefer(prefs, false)
 		c.Header("Preference-Applied", prefs.Applied(false))
 		f.writeCode(c, prefs.Code)
 		return
@@ -70,22 +75,27 @@ func (f *faultLayer) handle(c *gin.Context) {
 	switch prefs.Fault {
 	case faults.ConnectionReset, faults.EmptyResponse:
 		f.logger.Info("fault injected", "fault", string(prefs.Fault), "path", c.Request.URL.Path)
+		n.prefer(prefs, true)
 		cutConnection(c, prefs.Fault == faults.ConnectionReset)
 		return
 	}
 	applied := prefs.Applied(false)
 	if applied != "" {
+		n.prefer(prefs, false)
 		c.Header("Preference-Applied", applied)
 	}
 	if decision.Fail {
+		n.error(journal.Chaos)
 		writeLoadBalancerError(c, http.StatusServiceUnavailable)
 		return
 	}
 	if kc != nil && kc.profile.Status != 0 {
+		n.status(kc.profile.Status)
 		f.writeCode(c, kc.profile.Status)
 		return
 	}
 	if keyDecision.Fail {
+		n.error(journal.Key)
 		writeLoadBalancerError(c, http.StatusServiceUnavailable)
 		return
 	}
@@ -93,6 +103,7 @@ func (f *faultLayer) handle(c *gin.Context) {
 		key := c.GetHeader("x-api-key")
 		if _, known := f.tenants.Lookup(key); known {
 			if ok, wait := f.limiter.Allow(key); !ok {
+				n.rateLimit(journal.Chaos)
 				writeTooManyRequests(c, wait)
 				return
 			}
@@ -100,6 +111,7 @@ func (f *faultLayer) handle(c *gin.Context) {
 	}
 	if kc != nil && kc.limiter != nil {
 		if ok, wait := kc.limiter.Allow(""); !ok {
+			n.rateLimit(journal.Key)
 			writeTooManyRequests(c, wait)
 			return
 		}
@@ -158,6 +170,7 @@ func (f *faultLayer) mangleBody(c *gin.Context, prefs faults.Prefs) {
 		return
 	}
 	h.Set("Preference-Applied", prefs.Applied(true))
+	noteOf(c).prefer(prefs, true)
 	half := body[:len(body)/2]
 	f.logger.Info("fault injected", "fault", string(prefs.Fault), "path", c.Request.URL.Path)
 	if prefs.Fault == faults.MalformedJSON {

@@ -42,12 +42,15 @@ func newKeyChaos(tenants *tenant.Registry, seed uint64) []*keyChaos {
 }
 
 // keyDecision draws the next decision of the request's key when that key has a fault profile;
-// otherwise it returns nil and no decision.
-func (f *faultLayer) keyDecision(c *gin.Context) (*keyChaos, faults.Decision) {
+// otherwise it returns nil and no decision. Having resolved the key, it notes its tenant.
+func (f *faultLayer) keyDecision(c *gin.Context, n *requestNote) (*keyChaos, faults.Decision) {
 	if f.keys == nil {
 		return nil, faults.Decision{}
 	}
-	k, ok := f.tenants.LookupKey(c.GetHeader("x-api-key"))
+	k, ok := f.tenants.LookupKey(requestKey(c))
+	if ok && n != nil {
+		n.fi = k.Tenant.Config.Name
+	}
 	if !ok || f.keys[k.Index] == nil {
 		return nil, faults.Decision{}
 	}

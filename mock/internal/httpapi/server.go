@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/cryptofi/partner-mock/mock/internal/faults"
+	"github.com/cryptofi/partner-mock/mock/internal/journal"
 	"github.com/cryptofi/partner-mock/mock/internal/params"
 	"github.com/cryptofi/partner-mock/mock/internal/qs"
 	"github.com/cryptofi/partner-mock/mock/internal/refdocs"
@@ -35,6 +36,8 @@ type Config struct {
 	// Chaos is injected into every API request (latency, 503s, a per-key rate limit). The zero
 	// value injects nothing.
 	Chaos faults.Chaos
+	// Journal records every API request served (see journal.go); nil records none.
+	Journal *journal.Journal
 }
 
 // Handler serves the Partner API for a set of tenants.
@@ -67,6 +70,7 @@ func New(s *spec.Spec, parser *params.Parser, tenants *tenant.Registry, cfg Conf
 	e.UseRawPath = false
 
 	h := &Handler{engine: e, spec: s, parser: parser, tenants: tenants, logger: logger}
+	useJournal(e, cfg.Journal)
 	e.Use(h.logRequests, recoverPanics(logger))
 	fl, err := newFaultLayer(cfg, tenants, logger)
 	if err != nil {
