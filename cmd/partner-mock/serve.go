@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/cryptofi/partner-mock/mock/app"
@@ -24,6 +28,8 @@ type serveCmd struct {
 	faultFlags `embed:""`
 	// The request journal (journal.go).
 	journalFlags `embed:""`
+	// Reloading the config while serving (reload.go).
+	reloadFlags `embed:""`
 }
 
 // builtinKeys are the demo keys of the built-in tenants: public, so the start-up block shows
@@ -50,21 +56,39 @@ func (c *serveCmd) Run(e *env) error {
 		return err
 	}
 	src := tenantSource{Config: c.Config, APIKey: c.APIKey, Users: c.Users, Seed: c.Seed}
-	if err := src.apply(&cfg); err != nil {
+	if err := c.reloadFlags.check(src); err != nil {
 		return err
 	}
-	a, err := app.New(cfg)
+	// Taken before the first read, so that a change made meanwhile is not missed.
+	fileHash := contentHash(c.Config)
+	r, err := app.NewReloadable(func() (app.Config, error) {
+		next := cfg
+		err := src.apply(&next)
+		return next, err
+	})
 	if err != nil {
 		return usageError{err}
 	}
+	a := r.App()
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
-	srv, stopDelays := newHTTPServer(a.Handler, logger)
+	srv, stopDelays := newHTTPServer(r, logger)
 	printBanner(e.stdout, ln.Addr().String(), a, cfg.Strict)
 	printFaults(e.stdout, cfg)
 	keyFaultsNote(e.stdout, a, cfg)
+	printReload(e.stdout, src, c.WatchConfig)
+	ctx, stopReloads := context.WithCancel(e.ctx)
+	defer stopReloads()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	changed := make(chan struct{}, 1)
+	if c.WatchConfig {
+		go watchFile(ctx, c.Config, configPollInterval, fileHash, changed)
+	}
+	go (&reloader{r: r, src: src, logger: logger}).run(ctx, hup, changed)
 	if e.ready != nil {
 		e.ready(ln.Addr().String())
 	}
