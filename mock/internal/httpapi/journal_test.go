@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -165,6 +166,23 @@ func TestJournalRecordsCutConnections(t *testing.T) {
 	assert.Equal(t, 444, e.Status, "closed without a response")
 	assert.Equal(t, "demo-credit-union", e.FI)
 	assert.Equal(t, "delay=1, fault=connection_reset", e.Faults.Prefer)
+}
+
+func TestJournalRecordsBrokenBodies(t *testing.T) {
+	a, j := journalApp(t, app.Config{}, "")
+	srv := httptest.NewServer(a.Handler)
+	t.Cleanup(srv.Close)
+	real := fetch(t, srv.URL, "/v1/users/?per_page=5", "demo-key")
+	require.NoError(t, real.err)
+	x := fetch(t, srv.URL, "/v1/users/?per_page=5", "demo-key", "Prefer", "fault=truncated_body")
+	require.NoError(t, x.err)
+	assert.ErrorIs(t, x.bodyErr, io.ErrUnexpectedEOF, "the fault works with a journal in front")
+	assert.Equal(t, real.body[:len(real.body)/2], x.body)
+	require.Eventually(t, func() bool { return j.Len() == 2 }, 5*time.Second, time.Millisecond)
+	e := j.List(1, "")[0]
+	assert.Equal(t, 200, e.Status)
+	assert.Equal(t, "demo-credit-union", e.FI)
+	assert.Equal(t, "fault=truncated_body", e.Faults.Prefer)
 }
 
 func TestJournalNeverHoldsAKey(t *testing.T) {

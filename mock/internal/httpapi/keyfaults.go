@@ -44,10 +44,11 @@ func newKeyChaos(tenants *tenant.Registry, seed uint64) []*keyChaos {
 // keyDecision draws the next decision of the request's key when that key has a fault profile;
 // otherwise it returns nil and no decision. Having resolved the key, it notes its tenant.
 func (f *faultLayer) keyDecision(c *gin.Context, n *requestNote) (*keyChaos, faults.Decision) {
-	if f.keys == nil {
+	key := requestKey(c)
+	if f.keys == nil || key == "" {
 		return nil, faults.Decision{}
 	}
-	k, ok := f.tenants.LookupKey(requestKey(c))
+	k, ok := f.tenants.LookupKey(key)
 	if ok && n != nil {
 		n.fi = k.Tenant.Config.Name
 	}
