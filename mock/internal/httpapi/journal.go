@@ -122,13 +122,6 @@ func journaled(c *gin.Context) bool {
 	return !strings.HasPrefix(c.Request.URL.Path, adminPrefix)
 }
 
-// credentialParams are query parameters that, by their name, carry a secret: a client that
-// sends its key in the query instead of the header.
-var credentialParams = []string{
-	"x-api-key", "x_api_key", "api-key", "api_key", "apikey", "key",
-	"access_token", "token", "auth", "authorization", "secret", "password",
-}
-
 // redactKeys removes secrets from a request's path and query before they are recorded: the
 // request's own key wherever it appears (as sent, or percent-encoded), and the value of any
 // query parameter named like a credential. It allocates only when there is something to
@@ -147,7 +140,8 @@ func redactKeys(path, query, key string) (string, string) {
 	return path, redactCredentialParams(query)
 }
 
-// redactCredentialParams replaces the values of credentialParams in a raw query.
+// redactCredentialParams replaces the values of the parameters isCredentialParam names in a
+// raw query.
 func redactCredentialParams(query string) string {
 	var b []byte // nil until a value is replaced
 	rest, start := query, 0
@@ -177,16 +171,31 @@ func redactCredentialParams(query string) string {
 	return string(b)
 }
 
+// isCredentialParam reports whether a query parameter's name says it carries a secret: a
+// client that sends its key in the query instead of the header. Names are compared without
+// regard to case, after percent-decoding.
 func isCredentialParam(name string) bool {
-	if strings.ContainsRune(name, '%') || strings.ContainsRune(name, '+') {
+	if strings.ContainsAny(name, "%+") {
 		if n, err := url.QueryUnescape(name); err == nil {
 			name = n
 		}
 	}
-	for _, p := range credentialParams {
-		if strings.EqualFold(name, p) {
-			return true
+	// Lower-cased into a stack buffer: the switch then costs no allocation.
+	var buf [16]byte
+	if len(name) < 3 || len(name) > len(buf) {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
 		}
+		buf[i] = c
+	}
+	switch string(buf[:len(name)]) {
+	case "x-api-key", "x_api_key", "api-key", "api_key", "apikey", "key",
+		"access_token", "token", "auth", "authorization", "secret", "password":
+		return true
 	}
 	return false
 }
