@@ -206,3 +206,18 @@ func TestRegistryAttachesProfilesToKeys(t *testing.T) {
 	assert.Equal(t, "a/api_keys[1]", keys[1].Label())
 	assert.NotContains(t, keys[1].Label(), "flaky", "a label never holds the key")
 }
+
+// BenchmarkLookupKey is the cost the fault layer adds to each request when some key has a
+// profile (the built-in config): one digest and a constant-time scan of the registry's keys.
+func BenchmarkLookupKey(b *testing.B) {
+	a := &Tenant{Config: TenantConfig{Name: "a", APIKeys: []string{"demo-key", "demo-key-slow", "demo-key-flaky"},
+		KeyFaults: []faults.Profile{{}, {Latency: faults.Latency{Min: time.Second, Max: time.Second}}, {ErrorRate: 0.3}}}}
+	c := &Tenant{Config: TenantConfig{Name: "c", APIKeys: []string{"demo-key-2"}}}
+	r := NewRegistry([]*Tenant{a, c})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := r.LookupKey("demo-key"); !ok {
+			b.Fatal("not found")
+		}
+	}
+}
