@@ -203,8 +203,13 @@ func TestJournalNeverHoldsAKey(t *testing.T) {
 	for _, r := range requests {
 		get(a.Handler, r.path, r.key)
 	}
+	req := httptest.NewRequest("GET", "/v1/users/", nil)
+	req.Method = secret
+	req.Header.Set("x-api-key", secret)
+	a.Handler.ServeHTTP(httptest.NewRecorder(), req)
 	es := j.List(0, "")
-	require.Len(t, es, len(requests))
+	require.Len(t, es, len(requests)+1)
+	assert.Equal(t, "[REDACTED]", es[0].Method)
 	rendered := string(journal.AppendJSON(nil, es))
 	for _, k := range []string{secret, "down-key", "failing-key", "odd key", "odd+key", "odd%20key"} {
 		assert.NotContains(t, rendered, k)
