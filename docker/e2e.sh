@@ -173,7 +173,8 @@ if docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/nul
 	project="partner-mock-e2e-$$"
 	cfg="$out/config"
 	rm -rf "$cfg" && cp -R fixtures "$cfg" && chmod -R a+rX "$cfg"
-	sed -i -e 's/\[demo-key\]/[e2e-key-1]/' -e 's/\[demo-key-2\]/[e2e-key-2]/' "$cfg/tenants.yaml"
+	# demo-key is the first item of a block list (keys with faults follow it); demo-key-2 is a flow list.
+	sed -i -e 's/^\(      - \)demo-key$/\1e2e-key-1/' -e 's/\[demo-key-2\]/[e2e-key-2]/' "$cfg/tenants.yaml"
 	if ! grep -q 'e2e-key-1' "$cfg/tenants.yaml" || ! grep -q 'e2e-key-2' "$cfg/tenants.yaml"; then
 		fail "could not rename the keys in the copy of fixtures/tenants.yaml"
 	fi

@@ -10,11 +10,11 @@ import (
 // faultFlags are serve's failure-rehearsal flags: Prefer controls are on unless --strict, and
 // global chaos is off unless asked for.
 type faultFlags struct {
-	Strict    bool   `env:"PARTNER_MOCK_STRICT" help:"Serve a pure replica of the live API: ignore Prefer controls. Cannot be combined with the chaos flags."`
+	Strict    bool   `env:"PARTNER_MOCK_STRICT" help:"Serve a pure replica of the live API: ignore Prefer controls and the keys' fault profiles. Cannot be combined with the chaos flags."`
 	Latency   string `env:"PARTNER_MOCK_LATENCY" placeholder:"D|MIN-MAX" help:"Add latency to every API request: a duration (50ms) or a range (20ms-200ms), at most 30s."`
 	ErrorRate string `name:"error-rate" env:"PARTNER_MOCK_ERROR_RATE" placeholder:"FRACTION" help:"Answer this fraction of API requests with the load balancer's 503, 0 to 1 (0.02 is 2%)."`
 	RateLimit string `name:"rate-limit" env:"PARTNER_MOCK_RATE_LIMIT" placeholder:"N/UNIT" help:"Limit each API key to N requests per s, m or h (10/s); excess requests get 429 with Retry-After."`
-	ChaosSeed uint64 `name:"chaos-seed" default:"1" env:"PARTNER_MOCK_CHAOS_SEED" placeholder:"N" help:"Seed of the latency and error draws: the same seed replays the same run."`
+	ChaosSeed uint64 `name:"chaos-seed" default:"1" env:"PARTNER_MOCK_CHAOS_SEED" placeholder:"N" help:"Seed of the latency and error draws (chaos flags and keys' fault profiles): the same seed replays the same run."`
 }
 
 // apply checks the flags and puts them into cfg. Every problem is a usage error (exit 2).

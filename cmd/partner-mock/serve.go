@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/cryptofi/partner-mock/mock/app"
@@ -25,11 +29,15 @@ type serveCmd struct {
 	clockFlags `embed:""`
 	// Failure rehearsal: Prefer controls, chaos (faults.go).
 	faultFlags `embed:""`
+	// The request journal (journal.go).
+	journalFlags `embed:""`
+	// Reloading the config while serving (reload.go).
+	reloadFlags `embed:""`
 }
 
 // builtinKeys are the demo keys of the built-in tenants: public, so the start-up block shows
 // them in full. Keys from a partner's config are masked.
-var builtinKeys = map[string]bool{"demo-key": true, "demo-key-2": true}
+var builtinKeys = map[string]bool{"demo-key": true, "demo-key-2": true, "demo-key-slow": true, "demo-key-flaky": true}
 
 // shutdownGrace bounds how long in-flight requests may take to finish after SIGINT/SIGTERM.
 const shutdownGrace = 5 * time.Second
@@ -47,24 +55,56 @@ func (c *serveCmd) Run(e *env) error {
 	if err := c.faultFlags.apply(&cfg); err != nil {
 		return err
 	}
+	if err := c.journalFlags.apply(&cfg); err != nil {
+		return err
+	}
 	src := tenantSource{Config: c.Config, APIKey: c.APIKey, Users: c.Users, Seed: c.Seed, OrdersPerUser: c.OrdersPerUser}
-	if err := src.apply(&cfg); err != nil {
+	if err := c.reloadFlags.check(src); err != nil {
 		return err
 	}
-	if err := c.clockFlags.apply(&cfg); err != nil {
-		return err
-	}
-	a, err := app.New(cfg)
+	// A live clock that starts at start-up starts once: a reload keeps it running, not restarting.
+	var started time.Time
+	// Taken before the first read, so that a change made meanwhile is not missed.
+	fileHash := contentHash(c.Config)
+	r, err := app.NewReloadable(func() (app.Config, error) {
+		next := cfg
+		if err := src.apply(&next); err != nil {
+			return next, err
+		}
+		if err := c.clockFlags.apply(&next); err != nil {
+			return next, err
+		}
+		if next.Clock.Live && next.Clock.Start.IsZero() {
+			if started.IsZero() {
+				started = time.Now()
+			}
+			next.Clock.Start = started
+		}
+		return next, nil
+	})
 	if err != nil {
 		return usageError{err}
 	}
+	a := r.App()
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
-	srv, stopDelays := newHTTPServer(a.Handler, logger)
-	printBanner(e.stdout, ln.Addr().String(), a)
+	srv, stopDelays := newHTTPServer(r, logger)
+	printBanner(e.stdout, ln.Addr().String(), a, cfg.Strict)
 	printFaults(e.stdout, cfg)
+	keyFaultsNote(e.stdout, a, cfg)
+	printReload(e.stdout, src, c.WatchConfig)
+	ctx, stopReloads := context.WithCancel(e.ctx)
+	defer stopReloads()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	changed := make(chan struct{}, 1)
+	if c.WatchConfig {
+		go watchFile(ctx, c.Config, configPollInterval, fileHash, changed)
+	}
+	go (&reloader{r: r, src: src, logger: logger}).run(ctx, hup, changed)
 	if e.ready != nil {
 		e.ready(ln.Addr().String())
 	}
@@ -78,7 +118,7 @@ func (c *serveCmd) Run(e *env) error {
 	return drain(srv, errc, stopDelays, shutdownGrace, logger)
 }
 
-func printBanner(w io.Writer, addr string, a *app.App) {
+func printBanner(w io.Writer, addr string, a *app.App, strict bool) {
 	base := "http://" + addr
 	urls := a.ListURLs(base)
 	fmt.Fprintf(w, "partner-mock %s (generator %s) serving %s\n", version, app.GeneratorVersion, strings.Join(urls, " and "))
@@ -89,16 +129,26 @@ func printBanner(w io.Writer, addr string, a *app.App) {
 	for _, fi := range a.FIs() {
 		var keys []string
 		for _, k := range fi.Keys {
-			keys = append(keys, showKey(k))
-			if firstKey == "" {
-				firstKey = k
+			if k.Faults != "" {
+				continue
 			}
+			keys = append(keys, showKey(k.Key))
+			if firstKey == "" {
+				firstKey = k.Key
+			}
+		}
+		if len(keys) == 0 {
+			keys = []string{"-"}
 		}
 		var counts []string
 		for i, n := range fi.Counts {
 			counts = append(counts, fmt.Sprintf("%d %s", n, names[i]))
 		}
 		fmt.Fprintf(w, "  %-24s key %-14s %s (now %s)\n", fi.FIName, strings.Join(keys, ","), strings.Join(counts, ", "), fi.Now.Format(time.RFC3339))
+		printKeyFaults(w, fi, strict)
+	}
+	if firstKey == "" {
+		firstKey = a.FIs()[0].Keys[0].Key
 	}
 	if builtinKeys[firstKey] {
 		fmt.Fprintf(w, "try: curl -H 'x-api-key: %s' '%s?per_page=2'\n", firstKey, urls[0])

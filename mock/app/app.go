@@ -54,6 +54,8 @@ type Config struct {
 	Strict bool
 	// Chaos is the global chaos injected into API requests; the zero value injects nothing.
 	Chaos faults.Chaos
+	// Journal records the API requests served (NewJournal); nil records none.
+	Journal *Journal
 }
 
 // Clock sets the mock's time (see the clock flags of serve). The zero value is frozen at each
@@ -141,7 +143,7 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, err := httpapi.New(s, bound, reg, httpapi.Config{Logger: cfg.Logger, Docs: docs, Strict: cfg.Strict, Chaos: cfg.Chaos, Clock: clk})
+	h, err := httpapi.New(s, bound, reg, httpapi.Config{Logger: cfg.Logger, Docs: docs, Strict: cfg.Strict, Chaos: cfg.Chaos, Clock: clk, Journal: cfg.Journal})
 	if err != nil {
 		return nil, err
 	}

@@ -180,7 +180,7 @@ func UseTenantsData(cfg *Config, source string, data []byte, read func(name stri
 type FI struct {
 	Name, FIName string
 	// Keys are the tenant's keys as configured: secrets, which callers mask.
-	Keys []string
+	Keys []FIKey
 	Seed uint64
 	// Now is the tenant's mock time.
 	Now time.Time
@@ -188,12 +188,29 @@ type FI struct {
 	Counts []int
 }
 
+// FIKey is one key of an FI.
+type FIKey struct {
+	Key string
+	// Faults describes the key's own fault profile ("800ms-1.5s latency"); empty without one.
+	Faults string
+	// Random is true when the profile draws at random, so --chaos-seed replays it.
+	Random bool
+}
+
 // FIs describes every tenant, in config order.
 func (a *App) FIs() []FI {
 	var out []FI
 	for _, t := range a.Tenants.Tenants() {
 		at := a.clock.Now(t.World.AsOf)
-		fi := FI{Name: t.Config.Name, FIName: t.Config.FIName, Keys: t.Config.APIKeys, Seed: t.Config.Seed, Now: time.UnixMicro(at).UTC()}
+		fi := FI{Name: t.Config.Name, FIName: t.Config.FIName, Seed: t.Config.Seed, Now: time.UnixMicro(at).UTC()}
+		for j, k := range t.Config.APIKeys {
+			p := t.Config.KeyProfile(j)
+			key := FIKey{Key: k, Random: p.Random()}
+			if p.Active() {
+				key.Faults = p.Describe()
+			}
+			fi.Keys = append(fi.Keys, key)
+		}
 		for _, c := range t.Collections {
 			n, _ := c.Now().Find(&query.Query{At: at}, nil)
 			fi.Counts = append(fi.Counts, n)

@@ -21,10 +21,20 @@ type Latency struct {
 // ParseLatency reads --latency: a duration ("50ms") or a range ("20ms-200ms"). The empty
 // string means none.
 func ParseLatency(s string) (Latency, error) {
+	l, err := ParseLatencyValue(s)
+	if err != nil {
+		return Latency{}, fmt.Errorf("--latency %q: %w", s, err)
+	}
+	return l, nil
+}
+
+// ParseLatencyValue is ParseLatency for settings other than the flag (a key's profile in the
+// tenants config): its errors say what to fix without naming a flag or repeating the value.
+func ParseLatencyValue(s string) (Latency, error) {
 	if s == "" {
 		return Latency{}, nil
 	}
-	bad := fmt.Errorf("--latency %q: want a duration such as 50ms, or a range such as 20ms-200ms (at most %s)", s, MaxLatency)
+	bad := fmt.Errorf("want a duration such as 50ms, or a range such as 20ms-200ms (at most %s)", MaxLatency)
 	lo, hi, isRange := strings.Cut(s, "-")
 	min, err := time.ParseDuration(strings.TrimSpace(lo))
 	if err != nil {
@@ -36,15 +46,24 @@ func ParseLatency(s string) (Latency, error) {
 			return Latency{}, bad
 		}
 	}
-	switch {
-	case min < 0 || max < 0:
-		return Latency{}, bad
-	case max > MaxLatency:
-		return Latency{}, fmt.Errorf("--latency %q: at most %s; use Prefer: delay=MS on single requests to rehearse longer waits", s, MaxLatency)
-	case min > max:
-		return Latency{}, fmt.Errorf("--latency %q: the range's low end is above its high end; write it as %s-%s", s, max, min)
+	l := Latency{Min: min, Max: max}
+	if err := l.check(); err != nil {
+		return Latency{}, err
 	}
-	return Latency{Min: min, Max: max}, nil
+	return l, nil
+}
+
+// check reports what is wrong with l, whether parsed or built in code.
+func (l Latency) check() error {
+	switch {
+	case l.Min < 0 || l.Max < 0:
+		return fmt.Errorf("want a duration such as 50ms, or a range such as 20ms-200ms (at most %s)", MaxLatency)
+	case l.Max > MaxLatency || l.Min > MaxLatency:
+		return fmt.Errorf("at most %s; use Prefer: delay=MS on single requests to rehearse longer waits", MaxLatency)
+	case l.Min > l.Max:
+		return fmt.Errorf("the range's low end is above its high end; write it as %s-%s", l.Max, l.Min)
+	}
+	return nil
 }
 
 // String formats l as --latency takes it.
@@ -58,14 +77,34 @@ func (l Latency) String() string {
 // ParseErrorRate reads --error-rate: the fraction of API requests answered 503, 0 to 1. The
 // empty string means 0.
 func ParseErrorRate(s string) (float64, error) {
+	f, err := ParseErrorRateValue(s)
+	if err != nil {
+		return 0, fmt.Errorf("--error-rate %q: %w", s, err)
+	}
+	return f, nil
+}
+
+// ParseErrorRateValue is ParseErrorRate for settings other than the flag: its errors name
+// neither the flag nor the value.
+func ParseErrorRateValue(s string) (float64, error) {
 	if s == "" {
 		return 0, nil
 	}
 	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil || f < 0 || f > 1 || f != f {
-		return 0, fmt.Errorf("--error-rate %q: want a fraction from 0 to 1, such as 0.02 for 2%% of requests", s)
+	if err != nil || checkErrorRate(f) != nil {
+		return 0, errBadErrorRate
 	}
 	return f, nil
+}
+
+var errBadErrorRate = fmt.Errorf("want a fraction from 0 to 1, such as 0.02 for 2%% of requests")
+
+// checkErrorRate reports whether f is a fraction from 0 to 1.
+func checkErrorRate(f float64) error {
+	if f < 0 || f > 1 || f != f {
+		return errBadErrorRate
+	}
+	return nil
 }
 
 // Rate is a per-key request budget: at most N requests at once, refilled at N per Per. The
@@ -80,23 +119,45 @@ const maxRate = 1_000_000
 
 // ParseRate reads --rate-limit: N/s, N/m or N/h. The empty string means no limit.
 func ParseRate(s string) (Rate, error) {
+	r, err := ParseRateValue(s)
+	if err != nil {
+		return Rate{}, fmt.Errorf("--rate-limit %q: %w", s, err)
+	}
+	return r, nil
+}
+
+// ParseRateValue is ParseRate for settings other than the flag: its errors name neither the
+// flag nor the value.
+func ParseRateValue(s string) (Rate, error) {
 	if s == "" {
 		return Rate{}, nil
 	}
-	bad := fmt.Errorf("--rate-limit %q: want requests per key per unit, such as 10/s, 300/m or 1000/h", s)
 	num, unit, ok := strings.Cut(strings.TrimSpace(s), "/")
 	if !ok {
-		return Rate{}, bad
+		return Rate{}, errBadRate
 	}
 	n, err := strconv.Atoi(num)
-	if err != nil || n < 1 || n > maxRate {
-		return Rate{}, bad
+	if err != nil {
+		return Rate{}, errBadRate
 	}
-	per := map[string]time.Duration{"s": time.Second, "m": time.Minute, "h": time.Hour}[unit]
-	if per == 0 {
-		return Rate{}, bad
+	r := Rate{N: n, Per: map[string]time.Duration{"s": time.Second, "m": time.Minute, "h": time.Hour}[unit]}
+	if err := r.check(); err != nil {
+		return Rate{}, err
 	}
-	return Rate{N: n, Per: per}, nil
+	return r, nil
+}
+
+var errBadRate = fmt.Errorf("want requests per key per unit, such as 10/s, 300/m or 1000/h")
+
+// check reports whether r is a limit ParseRate could have returned (or none).
+func (r Rate) check() error {
+	if r == (Rate{}) {
+		return nil
+	}
+	if r.N < 1 || r.N > maxRate || (r.Per != time.Second && r.Per != time.Minute && r.Per != time.Hour) {
+		return errBadRate
+	}
+	return nil
 }
 
 // String formats r as --rate-limit takes it.

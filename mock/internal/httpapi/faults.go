@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/cryptofi/partner-mock/mock/internal/faults"
+	"github.com/cryptofi/partner-mock/mock/internal/journal"
 	"github.com/cryptofi/partner-mock/mock/internal/render"
 	"github.com/cryptofi/partner-mock/mock/internal/tenant"
 )
@@ -33,6 +34,9 @@ type faultLayer struct {
 	// notFound maps each detail route to its resource's 404.
 	notFound map[string]error
 	logger   *slog.Logger
+	// keys holds the chaos of the keys that have a fault profile, by tenant.Key.Index (nil for
+	// a key without one); nil when no key has one, or under Strict (see keyfaults.go).
+	keys []*keyChaos
 }
 
 func newFaultLayer(cfg Config, tenants *tenant.Registry, logger *slog.Logger) (*faultLayer, error) {
@@ -42,6 +46,9 @@ func newFaultLayer(cfg Config, tenants *tenant.Registry, logger *slog.Logger) (*
 	f := &faultLayer{strict: cfg.Strict, chaos: cfg.Chaos, dice: faults.NewDice(cfg.Chaos), tenants: tenants, logger: logger, notFound: map[string]error{}}
 	if cfg.Chaos.RateLimit != (faults.Rate{}) {
 		f.limiter = faults.NewLimiter(cfg.Chaos.RateLimit, nil)
+	}
+	if !cfg.Strict {
+		f.keys = newKeyChaos(tenants, cfg.Chaos.Seed)
 	}
 	return f, nil
 }
@@ -55,9 +62,14 @@ func (f *faultLayer) handle(c *gin.Context) {
 		c.Writer.Header().Add("Warning", faults.WarningValue(w))
 	}
 	decision := f.dice.Decide()
-	sleep(c.Request.Context(), prefs.Delay+decision.Delay)
+	n := noteOf(c)
+	defer f.noteAnswerFI(c, n)
+	kc, keyDecision := f.keyDecision(c, n)
+	n.latency(decision.Delay, keyDecision.Delay)
+	sleep(c.Request.Context(), prefs.Delay+decision.Delay+keyDecision.Delay)
 
 	if prefs.Code != 0 {
+		n.prefer(prefs, false)
 		c.Header("Preference-Applied", prefs.Applied(false))
 		f.writeCode(c, prefs.Code)
 		return
@@ -65,14 +77,27 @@ func (f *faultLayer) handle(c *gin.Context) {
 	switch prefs.Fault {
 	case faults.ConnectionReset, faults.EmptyResponse:
 		f.logger.Info("fault injected", "fault", string(prefs.Fault), "path", c.Request.URL.Path)
+		n.prefer(prefs, true)
 		cutConnection(c, prefs.Fault == faults.ConnectionReset)
 		return
 	}
 	applied := prefs.Applied(false)
 	if applied != "" {
+		n.prefer(prefs, false)
 		c.Header("Preference-Applied", applied)
 	}
 	if decision.Fail {
+		n.error(journal.Chaos)
+		writeLoadBalancerError(c, http.StatusServiceUnavailable)
+		return
+	}
+	if kc != nil && kc.profile.Status != 0 {
+		n.status(kc.profile.Status)
+		f.writeCode(c, kc.profile.Status)
+		return
+	}
+	if keyDecision.Fail {
+		n.error(journal.Key)
 		writeLoadBalancerError(c, http.StatusServiceUnavailable)
 		return
 	}
@@ -80,10 +105,17 @@ func (f *faultLayer) handle(c *gin.Context) {
 		key := c.GetHeader("x-api-key")
 		if _, known := f.tenants.Lookup(key); known {
 			if ok, wait := f.limiter.Allow(key); !ok {
-				c.Header("retry-after", strconv.Itoa(faults.RetryAfter(wait)))
-				writeJSON(c, http.StatusTooManyRequests, render.AppendDetail(nil, "Too Many Requests"))
+				n.rateLimit(journal.Chaos)
+				writeTooManyRequests(c, wait)
 				return
 			}
+		}
+	}
+	if kc != nil && kc.limiter != nil {
+		if ok, wait := kc.limiter.Allow(""); !ok {
+			n.rateLimit(journal.Key)
+			writeTooManyRequests(c, wait)
+			return
 		}
 	}
 	if prefs.Fault == faults.MalformedJSON || prefs.Fault == faults.TruncatedBody {
@@ -141,6 +173,7 @@ func (f *faultLayer) mangleBody(c *gin.Context, prefs faults.Prefs) {
 		return
 	}
 	h.Set("Preference-Applied", prefs.Applied(true))
+	noteOf(c).prefer(prefs, true)
 	half := body[:len(body)/2]
 	f.logger.Info("fault injected", "fault", string(prefs.Fault), "path", c.Request.URL.Path)
 	if prefs.Fault == faults.MalformedJSON {

@@ -27,6 +27,7 @@ func (h *Handler) auth(next tenantHandler) gin.HandlerFunc {
 			writeError(c, errInvalidKey)
 			return
 		}
+		noteTenant(c, t)
 		next(c, t)
 	}
 }

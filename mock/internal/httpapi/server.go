@@ -16,6 +16,7 @@ import (
 
 	"github.com/cryptofi/partner-mock/mock/internal/clock"
 	"github.com/cryptofi/partner-mock/mock/internal/faults"
+	"github.com/cryptofi/partner-mock/mock/internal/journal"
 	"github.com/cryptofi/partner-mock/mock/internal/qs"
 	"github.com/cryptofi/partner-mock/mock/internal/refdocs"
 	"github.com/cryptofi/partner-mock/mock/internal/resource"
@@ -39,6 +40,8 @@ type Config struct {
 	Chaos faults.Chaos
 	// Clock tells the mock's time; nil is frozen at each tenant's as_of.
 	Clock *clock.Clock
+	// Journal records every API request served (see journal.go); nil records none.
+	Journal *journal.Journal
 }
 
 // Handler serves the Partner API for a set of tenants.
@@ -80,6 +83,7 @@ func New(s *spec.Spec, resources []*resource.Bound, tenants *tenant.Registry, cf
 	e.UseRawPath = false
 
 	h := &Handler{engine: e, spec: s, resources: resources, tenants: tenants, clock: clk, logger: logger}
+	useJournal(e, cfg.Journal)
 	e.Use(h.logRequests, recoverPanics(logger))
 	fl, err := newFaultLayer(cfg, tenants, logger)
 	if err != nil {

@@ -4,12 +4,13 @@ package tenant
 
 import (
 	"errors"
-	"github.com/cryptofi/partner-mock/mock/internal/problem"
 	"math"
 	"strings"
 	"time"
 
+	"github.com/cryptofi/partner-mock/mock/internal/faults"
 	"github.com/cryptofi/partner-mock/mock/internal/gen"
+	"github.com/cryptofi/partner-mock/mock/internal/problem"
 )
 
 // Config is a tenants file.
@@ -54,6 +55,10 @@ type TenantConfig struct {
 	// OrdersPerUser is the mean number of orders a user has placed by as_of; nil means the
 	// generator's default (3).
 	OrdersPerUser *float64 `yaml:"orders_per_user"`
+
+	// KeyFaults are the keys' own fault profiles, by index into APIKeys (api_keys items written
+	// as key: and faults:, see keyfaults.go); nil when no key has one.
+	KeyFaults []faults.Profile `yaml:"-"`
 }
 
 // ClockConfig is the config file's clock: the same settings as serve's clock flags.

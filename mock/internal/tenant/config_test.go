@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cryptofi/partner-mock/fixtures"
+	"github.com/cryptofi/partner-mock/mock/internal/faults"
 	"github.com/cryptofi/partner-mock/mock/internal/gen"
 	"github.com/cryptofi/partner-mock/mock/internal/problem"
 )
@@ -32,9 +33,14 @@ func TestTheBuiltInConfigParses(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, c.Tenants, 2)
 	assert.Equal(t, TenantConfig{
-		Name:         "demo-credit-union",
-		FIName:       "Demo Credit Union",
-		APIKeys:      []string{"demo-key"},
+		Name:    "demo-credit-union",
+		FIName:  "Demo Credit Union",
+		APIKeys: []string{"demo-key", "demo-key-slow", "demo-key-flaky"},
+		KeyFaults: []faults.Profile{
+			{},
+			{Latency: faults.Latency{Min: 800 * time.Millisecond, Max: 1500 * time.Millisecond}},
+			{ErrorRate: 0.3},
+		},
 		Seed:         1,
 		Users:        1000,
 		AsOf:         time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC),

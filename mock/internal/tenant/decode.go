@@ -3,7 +3,6 @@ package tenant
 import (
 	"errors"
 	"fmt"
-	"github.com/cryptofi/partner-mock/mock/internal/problem"
 	"io"
 	"math"
 	"reflect"
@@ -11,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cryptofi/partner-mock/mock/internal/problem"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -178,6 +179,9 @@ func (d *decoder) mapping(n *yaml.Node, path string, v reflect.Value) {
 			continue
 		}
 		seen[k.Value] = k.Line
+		if custom, ok := v.Addr().Interface().(fieldDecoder); ok && custom.decodeField(d, k.Value, val, field) {
+			continue
+		}
 		d.value(val, field, v.Field(idx))
 	}
 }

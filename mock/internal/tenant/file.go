@@ -2,9 +2,10 @@ package tenant
 
 import (
 	"fmt"
-	"github.com/cryptofi/partner-mock/mock/internal/problem"
 	"os"
 	"path/filepath"
+
+	"github.com/cryptofi/partner-mock/mock/internal/problem"
 )
 
 // LoadFile reads and validates the tenants config at path. Pinned-user files it names are read

@@ -2,13 +2,13 @@ package tenant
 
 import (
 	"fmt"
-	"github.com/cryptofi/partner-mock/mock/internal/problem"
 	"slices"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/cryptofi/partner-mock/mock/internal/domain"
+	"github.com/cryptofi/partner-mock/mock/internal/problem"
 )
 
 // pinnedFile is the format of a pinned-users file. YAML is a superset of JSON, so one decoder

@@ -14,14 +14,16 @@ type Registry struct {
 type keyEntry struct {
 	digest [sha256.Size]byte
 	tenant *Tenant
+	// pos is the key's index in its tenant's api_keys (see LookupKey).
+	pos int
 }
 
 // NewRegistry indexes the keys of tenants. Keys are kept only as digests.
 func NewRegistry(tenants []*Tenant) *Registry {
 	r := &Registry{tenants: tenants}
 	for _, t := range tenants {
-		for _, k := range t.Config.APIKeys {
-			r.entries = append(r.entries, keyEntry{digest: sha256.Sum256([]byte(k)), tenant: t})
+		for j, k := range t.Config.APIKeys {
+			r.entries = append(r.entries, keyEntry{digest: sha256.Sum256([]byte(k)), tenant: t, pos: j})
 		}
 	}
 	return r

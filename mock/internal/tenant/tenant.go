@@ -3,7 +3,6 @@ package tenant
 import (
 	"errors"
 	"fmt"
-	"github.com/cryptofi/partner-mock/mock/internal/problem"
 	"hash/maphash"
 	"io/fs"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 	"github.com/cryptofi/partner-mock/mock/internal/domain"
 	"github.com/cryptofi/partner-mock/mock/internal/engine"
 	"github.com/cryptofi/partner-mock/mock/internal/gen"
+	"github.com/cryptofi/partner-mock/mock/internal/problem"
 	"github.com/cryptofi/partner-mock/mock/internal/resource"
 )
 

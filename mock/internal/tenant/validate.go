@@ -2,12 +2,12 @@ package tenant
 
 import (
 	"fmt"
-	"github.com/cryptofi/partner-mock/mock/internal/problem"
 	"math"
 	"strings"
 	"time"
 
 	"github.com/cryptofi/partner-mock/mock/internal/gen"
+	"github.com/cryptofi/partner-mock/mock/internal/problem"
 )
 
 // MaxUsers bounds a tenant's population so a typo cannot exhaust memory; it is the generator's
@@ -62,6 +62,7 @@ func (c *Config) Validate() error {
 			}
 			keys[k] = fmt.Sprintf("%s (%s)", at, t.Name)
 		}
+		problems = append(problems, t.keyFaultProblems(at, c.line)...)
 		if _, given := c.lines[at+".users"]; c.lines != nil && !given {
 			// A forgotten users: would silently serve an empty FI.
 			bad(at+".users", "required: the population size, pinned users included, e.g. users: 1000")
