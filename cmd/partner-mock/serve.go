@@ -25,6 +25,9 @@ type serveCmd struct {
 	clockFlags `embed:""`
 	// Failure rehearsal: Prefer controls, chaos (faults.go).
 	faultFlags `embed:""`
+	// Where start-up time goes (README "Performance").
+	ProfileStartup    bool   `name:"profile-startup" help:"Print where start-up went, phase by phase (wall and CPU time, from exec to listening), and when the first /healthz was answered."`
+	ProfileStartupCPU string `name:"profile-startup-cpu" placeholder:"FILE" help:"Write a CPU profile (pprof) of start-up, from main to listening, to FILE."`
 }
 
 // builtinKeys are the demo keys of the built-in tenants: public, so the start-up block shows
@@ -39,8 +42,28 @@ func (c *serveCmd) Run(e *env) error {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return usageError{fmt.Errorf("--addr %q: want HOST:PORT, e.g. 127.0.0.1:8000", c.Addr)}
 	}
+	var prof *app.StartupProfile
+	if c.ProfileStartup || c.ProfileStartupCPU != "" {
+		prof = app.NewStartupProfile()
+	}
+	// stopCPU ends the start-up CPU profile: once listening, or on any earlier return.
+	stopCPU := func() {}
+	defer func() { stopCPU() }()
+	if c.ProfileStartupCPU != "" {
+		stop, err := app.StartCPUProfile(c.ProfileStartupCPU)
+		if err != nil {
+			return usageError{fmt.Errorf("--profile-startup-cpu: %w", err)}
+		}
+		stopCPU = func() {
+			stopCPU = func() {}
+			if err := stop(); err != nil {
+				fmt.Fprintf(e.stderr, "partner-mock serve: --profile-startup-cpu: %v\n", err)
+			}
+		}
+	}
+	endFlags := prof.Begin("flags and configuration")
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
-	cfg := app.Config{Logger: logger}
+	cfg := app.Config{Logger: logger, Profile: prof}
 	if err := c.loadSpec(&cfg); err != nil {
 		return err
 	}
@@ -54,17 +77,32 @@ func (c *serveCmd) Run(e *env) error {
 	if err := c.clockFlags.apply(&cfg); err != nil {
 		return err
 	}
+	endFlags()
 	a, err := app.New(cfg)
 	if err != nil {
 		return usageError{err}
 	}
+	endListen := prof.Begin("listen")
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
 	srv, stopDelays := newHTTPServer(a.Handler, logger)
+	endListen()
+	stopCPU()
 	printBanner(e.stdout, ln.Addr().String(), a)
 	printFaults(e.stdout, cfg)
+	if prof != nil && c.ProfileStartup {
+		fmt.Fprintln(e.stdout, "start-up profile (--profile-startup):")
+		prof.Print(e.stdout)
+		go func() {
+			select {
+			case <-prof.Healthy():
+				fmt.Fprintf(e.stdout, "start-up profile: first /healthz answered %.1f ms after exec\n", float64(prof.FirstHealthz())/float64(time.Millisecond))
+			case <-e.ctx.Done():
+			}
+		}()
+	}
 	if e.ready != nil {
 		e.ready(ln.Addr().String())
 	}
