@@ -221,16 +221,18 @@ func buildOne(cfg *Config, i int, p gen.Params, vocab domain.Vocab, pinned Pinne
 			reserved[o.ID] = true
 		}
 		end = phase("generate orders")
-		w.Orders, err = gen.GenerateOrders(gen.OrderParams{
+		// Ordered by placed_at, the order every list reads them in: the indexes are then built
+		// in sequential passes, and a page's orders lie together in memory.
+		w.Orders, err = gen.GenerateOrderStore(gen.OrderParams{
 			Seed: tc.Seed, AsOf: tc.AsOf, Future: p.Future, PerUser: tc.ordersPerUser(),
 			Products: vocab.Products, Sides: vocab.OrderSides, Statuses: vocab.OrderStatuses,
 			Users: users[:generated], WindowUsers: p.Users, Reserved: reserved,
-		})
+		}, true)
 		end()
 		if err != nil {
 			return nil, cfg.genError(i, err)
 		}
-		addPinnedOrders(&w.Orders, pinned.Orders, int32(generated))
+		addPinnedOrders(w.Orders, pinned.Orders, int32(generated))
 	}
 	t := &Tenant{Config: tc, World: w}
 	for _, b := range bound {
