@@ -331,6 +331,10 @@ func (pl *orderPlan) planChunk(users []domain.User, c int) (weight, recurring ui
 
 // eachAccount draws every trading account of users, in order, with r.
 func (pl *orderPlan) eachAccount(users []domain.User, r rng, do func(user int, acc *account)) {
+	// One account variable for the whole run: do takes its address, which would otherwise move
+	// a fresh one to the heap for every account.
+	var acc account
+	var ok bool
 	for i := range users {
 		for j := range users[i].Accounts {
 			a := &users[i].Accounts[j]
@@ -338,7 +342,7 @@ func (pl *orderPlan) eachAccount(users []domain.User, r rng, do func(user int, a
 			if product < 0 {
 				continue
 			}
-			if acc, ok := pl.drawAccount(r, a, product); ok {
+			if acc, ok = pl.drawAccount(r, a, product); ok {
 				do(i, &acc)
 			}
 		}
