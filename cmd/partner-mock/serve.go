@@ -33,6 +33,9 @@ type serveCmd struct {
 	journalFlags `embed:""`
 	// Reloading the config while serving (reload.go).
 	reloadFlags `embed:""`
+	// Where start-up time goes (README "Performance").
+	ProfileStartup    bool   `name:"profile-startup" help:"Print where start-up went, phase by phase (wall and CPU time, from exec to listening), and when the first /healthz was answered."`
+	ProfileStartupCPU string `name:"profile-startup-cpu" placeholder:"FILE" help:"Write a CPU profile (pprof) of start-up, from main to listening, to FILE."`
 }
 
 // builtinKeys are the demo keys of the built-in tenants: public, so the start-up block shows
@@ -47,8 +50,28 @@ func (c *serveCmd) Run(e *env) error {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return usageError{fmt.Errorf("--addr %q: want HOST:PORT, e.g. 127.0.0.1:8000", c.Addr)}
 	}
+	var prof *app.StartupProfile
+	if c.ProfileStartup || c.ProfileStartupCPU != "" {
+		prof = app.NewStartupProfile()
+	}
+	// stopCPU ends the start-up CPU profile: once listening, or on any earlier return.
+	stopCPU := func() {}
+	defer func() { stopCPU() }()
+	if c.ProfileStartupCPU != "" {
+		stop, err := app.StartCPUProfile(c.ProfileStartupCPU)
+		if err != nil {
+			return usageError{fmt.Errorf("--profile-startup-cpu: %w", err)}
+		}
+		stopCPU = func() {
+			stopCPU = func() {}
+			if err := stop(); err != nil {
+				fmt.Fprintf(e.stderr, "partner-mock serve: --profile-startup-cpu: %v\n", err)
+			}
+		}
+	}
+	endFlags := prof.Begin("flags and configuration")
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
-	cfg := app.Config{Logger: logger}
+	cfg := app.Config{Logger: logger, Profile: prof}
 	if err := c.loadSpec(&cfg); err != nil {
 		return err
 	}
@@ -66,6 +89,7 @@ func (c *serveCmd) Run(e *env) error {
 	var started time.Time
 	// Taken before the first read, so that a change made meanwhile is not missed.
 	fileHash := contentHash(c.Config)
+	endFlags()
 	r, err := app.NewReloadable(func() (app.Config, error) {
 		next := cfg
 		if err := src.apply(&next); err != nil {
@@ -85,16 +109,32 @@ func (c *serveCmd) Run(e *env) error {
 	if err != nil {
 		return usageError{err}
 	}
+	// Only start-up is profiled, not the reloads that follow.
+	cfg.Profile = nil
 	a := r.App()
+	endListen := prof.Begin("listen")
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
 	srv, stopDelays := newHTTPServer(r, logger)
+	endListen()
+	stopCPU()
 	printBanner(e.stdout, ln.Addr().String(), a, cfg.Strict)
 	printFaults(e.stdout, cfg)
 	keyFaultsNote(e.stdout, a, cfg)
 	printReload(e.stdout, src, c.WatchConfig)
+	if prof != nil && c.ProfileStartup {
+		fmt.Fprintln(e.stdout, "start-up profile (--profile-startup):")
+		prof.Print(e.stdout)
+		go func() {
+			select {
+			case <-prof.Healthy():
+				fmt.Fprintf(e.stdout, "start-up profile: first /healthz answered %.1f ms after exec\n", float64(prof.FirstHealthz())/float64(time.Millisecond))
+			case <-e.ctx.Done():
+			}
+		}()
+	}
 	ctx, stopReloads := context.WithCancel(e.ctx)
 	defer stopReloads()
 	hup := make(chan os.Signal, 1)

@@ -19,6 +19,7 @@ import (
 	"github.com/cryptofi/partner-mock/mock/internal/resource"
 	"github.com/cryptofi/partner-mock/mock/internal/resource/orders"
 	"github.com/cryptofi/partner-mock/mock/internal/resource/users"
+	"github.com/cryptofi/partner-mock/mock/internal/startup"
 	"github.com/cryptofi/partner-mock/mock/internal/tenant"
 	"github.com/cryptofi/partner-mock/spec"
 )
@@ -56,6 +57,9 @@ type Config struct {
 	Chaos faults.Chaos
 	// Journal records the API requests served (NewJournal); nil records none.
 	Journal *Journal
+	// Profile, when set, records New's phases (serve --profile-startup) and notes the first
+	// /healthz answer.
+	Profile *StartupProfile
 }
 
 // Clock sets the mock's time (see the clock flags of serve). The zero value is frozen at each
@@ -84,7 +88,14 @@ type App struct {
 // New builds the mock described by cfg. Every problem with the document, the tenants and the
 // clock is reported at once, in one *problem.List.
 func New(cfg Config) (*App, error) {
+	var rec *startup.Recorder
+	if cfg.Profile != nil {
+		rec = cfg.Profile.rec
+	}
+	end := rec.Begin(0, "load the OpenAPI document")
 	s, source, problems := loadSpec(cfg)
+	end()
+	end = rec.Begin(0, "bind resources, read the tenants config")
 	rs := cfg.Resources
 	if rs == nil {
 		rs = Resources()
@@ -131,23 +142,34 @@ func New(cfg Config) (*App, error) {
 		problems.Heading = fmt.Sprintf("the mock cannot serve %s; fix these and start again:", source)
 		return nil, problems
 	}
-	tenants, err := tenant.Build(bound, vocab, tc, read)
+	end()
+	end = rec.Begin(0, "build tenants")
+	tenants, err := tenant.BuildTimed(bound, vocab, tc, read, rec)
+	end()
 	if err != nil {
 		return nil, err
 	}
+	end = rec.Begin(0, "warm indexes at the clock's now")
 	for _, t := range tenants {
 		t.Warm(clk.Now(t.World.AsOf))
 	}
+	end()
+	end = rec.Begin(0, "reference page and HTTP handler")
 	reg := tenant.NewRegistry(tenants)
 	docs, err := referencePage(s, source, bound, tenants, cfg.Tenants == nil, clk)
 	if err != nil {
 		return nil, err
 	}
 	h, err := httpapi.New(s, bound, reg, httpapi.Config{Logger: cfg.Logger, Docs: docs, Strict: cfg.Strict, Chaos: cfg.Chaos, Clock: clk, Journal: cfg.Journal})
+	end()
 	if err != nil {
 		return nil, err
 	}
-	return &App{Spec: s, Tenants: reg, Handler: h, clock: clk, resources: bound}, nil
+	a := &App{Spec: s, Tenants: reg, Handler: h, clock: clk, resources: bound}
+	if cfg.Profile != nil {
+		a.Handler = cfg.Profile.watch(h)
+	}
+	return a, nil
 }
 
 // embeddedSource names the compiled-in document in messages.

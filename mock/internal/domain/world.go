@@ -23,7 +23,8 @@ type World struct {
 	PinnedUsers int
 	// UserPosition finds a user by user_account_id.
 	UserPosition func(id string) (int32, bool)
-	// Orders are the generated orders followed by the PinnedOrders pinned ones.
-	Orders       OrderBook
+	// Orders are the generated orders followed by the PinnedOrders pinned ones; nil when the
+	// document declares no orders.
+	Orders       *OrderStore
 	PinnedOrders int
 }

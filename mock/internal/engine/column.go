@@ -8,13 +8,13 @@ import (
 
 // events are the changes of one column, ordered by instant: the cells whose value changes.
 type events struct {
-	at            []int64
+	at            timeKeys
 	before, after []uint8 // 1 + value index, as in Cell
 	pos           []int32 // the records, in event order
 }
 
 // epoch returns the number of the column's changes that have happened at instant at.
-func (e *events) epoch(at int64) int { return countUpTo(e.at, at) }
+func (e *events) epoch(at int64) int { return e.at.countUpTo(at) }
 
 // countUpTo returns the number of instants of sorted that are at or before at.
 func countUpTo(sorted []int64, at int64) int {
@@ -47,47 +47,6 @@ type snapshot struct {
 	epoch int
 	bits  []bitmap
 	count []int
-}
-
-func newRankColumn(n, values int, cellOf func(i int32) Cell, pos []int32, rankOf []int32, ev *events) *rankColumn {
-	c := &rankColumn{present: newBitmap(n), after: make([]bitmap, values), afterCount: make([]int, values)}
-	dynamic := len(ev.at) > 0
-	for v := range values {
-		c.after[v] = newBitmap(n)
-	}
-	c.before, c.beforeCount = c.after, c.afterCount
-	if dynamic {
-		c.before, c.beforeCount = make([]bitmap, values), make([]int, values)
-		for v := range values {
-			c.before[v] = newBitmap(n)
-		}
-	}
-	for r, p := range pos {
-		cell := cellOf(p)
-		if cell.After != 0 {
-			c.after[cell.After-1].set(r)
-			c.afterCount[cell.After-1]++
-			c.present.set(r)
-			c.presentCount++
-		}
-		if dynamic {
-			b := cell.After
-			if cell.At != Always {
-				b = cell.Before
-			}
-			if b != 0 {
-				c.before[b-1].set(r)
-				c.beforeCount[b-1]++
-			}
-		}
-	}
-	if dynamic {
-		c.evRank = make([]int32, len(ev.pos))
-		for k, p := range ev.pos {
-			c.evRank[k] = rankOf[p]
-		}
-	}
-	return c
 }
 
 // valueSet returns the ranks whose cell holds value v at the column's epoch e (see

@@ -131,10 +131,10 @@ func (t *Table) condSet(rk *ranking, c query.Cond, at int64) (set bitmap, n int,
 func (t *Table) timeRanks(q *query.Query) (a, b int) {
 	b = t.existing(q.At)
 	if q.From != nil {
-		a, _ = slices.BinarySearch(t.times, *q.From)
+		a = t.times.countBefore(*q.From)
 	}
 	if q.Before != nil {
-		e, _ := slices.BinarySearch(t.times, *q.Before)
+		e := t.times.countBefore(*q.Before)
 		b = min(b, e)
 	}
 	return a, max(a, b)
@@ -142,7 +142,7 @@ func (t *Table) timeRanks(q *query.Query) (a, b int) {
 
 // existing returns the number of records that exist at instant at: those whose time key is at
 // or before it.
-func (t *Table) existing(at int64) int { return countUpTo(t.times, at) }
+func (t *Table) existing(at int64) int { return t.times.countUpTo(at) }
 
 // rangeSet returns rk's ranks of time ranks [a, b). The set of existing records at the latest
 // instant asked (a range from 0, no time filter) is cached: a frozen clock asks for it again

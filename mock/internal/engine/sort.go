@@ -2,7 +2,8 @@ package engine
 
 import (
 	"encoding/binary"
-	"slices"
+
+	"github.com/cryptofi/partner-mock/mock/internal/radix"
 )
 
 // SortByKey returns the positions 0..n-1 ordered by key, with equal keys ordered by tie, which
@@ -11,21 +12,12 @@ import (
 // for the rest: the radix sort does the bulk in a few linear passes.
 func SortByKey(n int, key func(i int32) uint64, tie func(a, b int32) int) []int32 {
 	keys := make([]uint64, n)
-	for i := range keys {
-		keys[i] = key(int32(i))
-	}
-	order := radixSort(identity(n), keys)
-	for i := 0; i < len(order); {
-		j := i + 1
-		for j < len(order) && keys[order[j]] == keys[order[i]] {
-			j++
+	radix.Parallel(n, func(a, b int) {
+		for i := a; i < b; i++ {
+			keys[i] = key(int32(i))
 		}
-		if j-i > 1 {
-			slices.SortFunc(order[i:j], tie)
-		}
-		i = j
-	}
-	return order
+	})
+	return radix.ByUint64(keys, tie)
 }
 
 // CommonPrefix returns the length of the prefix all n strings share.
@@ -54,57 +46,4 @@ func StringKey(s string, from int) uint64 {
 		copy(buf[:], s[from:])
 	}
 	return binary.BigEndian.Uint64(buf[:])
-}
-
-// sortByTime returns byID reordered by the time key, ties in the order of byID. The radix sort
-// is stable, so equal instants keep their id order.
-func sortByTime(src Source, byID []int32) []int32 {
-	keys := make([]uint64, src.Len())
-	for i := range keys {
-		// Flipping the sign bit makes unsigned order agree with signed order.
-		keys[i] = uint64(src.Time(int32(i))) ^ (1 << 63)
-	}
-	return radixSort(slices.Clone(byID), keys)
-}
-
-// radixSort stably sorts positions by keys[position], a byte at a time from the least
-// significant, skipping bytes every key shares.
-func radixSort(order []int32, keys []uint64) []int32 {
-	if len(keys) == 0 {
-		return order
-	}
-	var counts [8][256]int
-	for _, k := range keys {
-		for d := range 8 {
-			counts[d][byte(k>>(8*d))]++
-		}
-	}
-	tmp := make([]int32, len(order))
-	for d := range 8 {
-		c := &counts[d]
-		if c[byte(keys[0]>>(8*d))] == len(keys) {
-			continue // every key has the same byte here
-		}
-		sum := 0
-		for i, n := range c {
-			c[i] = sum
-			sum += n
-		}
-		shift := 8 * d
-		for _, p := range order {
-			b := byte(keys[p] >> shift)
-			tmp[c[b]] = p
-			c[b]++
-		}
-		order, tmp = tmp, order
-	}
-	return order
-}
-
-func identity(n int) []int32 {
-	s := make([]int32, n)
-	for i := range s {
-		s[i] = int32(i)
-	}
-	return s
 }

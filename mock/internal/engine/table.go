@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"fmt"
-	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -15,7 +13,7 @@ type Table struct {
 	n      int
 	// times holds the time keys in time-ranking order, for binary searches that do not chase
 	// pointers.
-	times    []int64
+	times    timeKeys
 	rankings []*ranking
 	events   []*events // per column
 	groups   []groupIndex
@@ -49,115 +47,6 @@ type groupIndex struct {
 	ranks []int32
 }
 
-// New builds the Table of src's records described by schema.
-func New(schema Schema, src Source) (*Table, error) {
-	if err := checkSchema(&schema); err != nil {
-		return nil, err
-	}
-	n := src.Len()
-	t := &Table{schema: schema, src: src, n: n, scratch: newBitmapPool(n)}
-	byID := src.IDOrder()
-	if len(byID) != n {
-		return nil, fmt.Errorf("engine: IDOrder has %d positions for %d records", len(byID), n)
-	}
-	for i := 1; i < n; i++ {
-		if src.CompareID(byID[i-1], byID[i]) == 0 {
-			return nil, fmt.Errorf("engine: two records share an id (positions %d and %d)", byID[i-1], byID[i])
-		}
-	}
-	byTime := sortByTime(src, byID)
-	t.times = make([]int64, n)
-	for r, p := range byTime {
-		t.times[r] = src.Time(p)
-	}
-	t.events = make([]*events, len(schema.Columns))
-	var wg sync.WaitGroup
-	for c := range schema.Columns {
-		wg.Go(func() { t.events[c] = newEvents(n, func(i int32) Cell { return t.cell(i, c) }) })
-	}
-	wg.Wait()
-	for _, rk := range schema.Rankings {
-		pos := byTime
-		if rk.ByID {
-			pos = byID
-		}
-		t.rankings = append(t.rankings, t.newRanking(pos))
-	}
-	for k := 1; k < len(t.rankings); k++ {
-		t.rankings[k].mask = newRangeMask(t.rankings[k].pos, byTime)
-	}
-	for g := range schema.Groups {
-		t.groups = append(t.groups, newGroupIndex(src, g, byTime))
-	}
-	t.base = &View{t: t, src: src}
-	return t, nil
-}
-
-// cell returns record i's cell in column c, with At set to Always when the value does not
-// actually change.
-func (t *Table) cell(i int32, c int) Cell {
-	cell := t.src.Cell(i, c)
-	if cell.Before == cell.After {
-		cell.At = Always
-	}
-	return cell
-}
-
-// newEvents collects the changes of a column of n cells, ordered by instant (ties by position).
-func newEvents(n int, cell func(i int32) Cell) *events {
-	ev := &events{}
-	var keys []uint64
-	for i := range int32(n) {
-		if c := cell(i); c.At != Always {
-			ev.pos = append(ev.pos, i)
-			ev.at = append(ev.at, c.At)
-			ev.before = append(ev.before, c.Before)
-			ev.after = append(ev.after, c.After)
-			keys = append(keys, uint64(c.At)^(1<<63))
-		}
-	}
-	order := radixSort(identity(len(keys)), keys)
-	sorted := &events{pos: make([]int32, len(order)), at: make([]int64, len(order)),
-		before: make([]uint8, len(order)), after: make([]uint8, len(order))}
-	for k, j := range order {
-		sorted.pos[k], sorted.at[k], sorted.before[k], sorted.after[k] = ev.pos[j], ev.at[j], ev.before[j], ev.after[j]
-	}
-	return sorted
-}
-
-func (t *Table) newRanking(pos []int32) *ranking {
-	rankOf := make([]int32, t.n)
-	for r, p := range pos {
-		rankOf[p] = int32(r)
-	}
-	rk := &ranking{pos: pos, cols: make([]*rankColumn, len(t.schema.Columns))}
-	var wg sync.WaitGroup
-	for c := range t.schema.Columns {
-		wg.Go(func() {
-			rk.cols[c] = newRankColumn(t.n, len(t.schema.Columns[c].Values), func(i int32) Cell { return t.cell(i, c) }, pos, rankOf, t.events[c])
-		})
-	}
-	wg.Wait()
-	return rk
-}
-
-func newGroupIndex(src Source, key int, byTime []int32) groupIndex {
-	g := groupIndex{start: make([]int32, src.Groups(key)+1), ranks: make([]int32, len(byTime))}
-	for _, p := range byTime {
-		g.start[src.Group(p, key)+1]++
-	}
-	for i := 1; i < len(g.start); i++ {
-		g.start[i] += g.start[i-1]
-	}
-	next := slices.Clone(g.start[:len(g.start)-1])
-	for r, p := range byTime {
-		k := src.Group(p, key)
-		g.ranks[next[k]] = int32(r)
-		next[k]++
-	}
-	return g
-}
-
 // Len returns the number of records, at every instant.
 func (t *Table) Len() int { return t.n }
 
@@ -176,7 +65,7 @@ func (t *Table) Warm(at int64) {
 		for c, col := range rk.cols {
 			ev := t.events[c]
 			wg.Go(func() {
-				if e := ev.epoch(at); col.evRank != nil && e > 0 && e < len(ev.at) {
+				if e := ev.epoch(at); col.evRank != nil && e > 0 && e < ev.at.len() {
 					col.snap.Store(col.build(ev, e))
 				}
 			})

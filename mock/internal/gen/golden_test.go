@@ -92,17 +92,18 @@ func TestGoldenOrders(t *testing.T) {
 	p.Future = testFuture
 	all, err := Generate(p)
 	require.NoError(t, err)
-	book, err := GenerateOrders(testOrderParams(p, all))
+	store, err := GenerateOrderStore(testOrderParams(p, all), false)
 	require.NoError(t, err)
-	goldenfile.Check(t, filepath.Join("testdata", "orders.golden"), Version, renderOrdersGolden(all, book, p.Users), *updateGoldens)
+	goldenfile.Check(t, filepath.Join("testdata", "orders.golden"), Version, renderOrdersGolden(all, store, p.Users), *updateGoldens)
 }
 
 // renderOrdersGolden renders orders 0-29, the ten orders on either side of the first order of a
 // user past the first chunk, and the first ten orders of the future's users (from user position
 // window on) as the API's order objects in their settled state with the instant they settle,
 // one per line, then the SHA-256 of every order so rendered.
-func renderOrdersGolden(all []domain.User, book domain.OrderBook, window int) []byte {
-	w := &domain.World{Users: all, Orders: book}
+func renderOrdersGolden(all []domain.User, store *domain.OrderStore, window int) []byte {
+	w := &domain.World{Users: all, Orders: store}
+	book := store.Book()
 	line := func(b []byte, i int) []byte {
 		o := &book.Orders[i]
 		b = fmt.Appendf(b, "%d ", i)

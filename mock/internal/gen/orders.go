@@ -1,17 +1,21 @@
 package gen
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math/bits"
 	"math/rand/v2"
 	"slices"
+	"sort"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/brianvoe/gofakeit/v7"
 
 	"github.com/cryptofi/partner-mock/mock/internal/domain"
+	"github.com/cryptofi/partner-mock/mock/internal/radix"
 )
 
 // OrderParams says what orders to generate for a tenant's users.
@@ -44,9 +48,20 @@ type OrderParams struct {
 // for some accounts, a recurring weekly or monthly buy. Every order settles after a delay that
 // depends on its product: most complete, some are cancelled or fail.
 func GenerateOrders(p OrderParams) (domain.OrderBook, error) {
-	pl, err := p.compile()
+	s, err := GenerateOrderStore(p, false)
 	if err != nil {
 		return domain.OrderBook{}, err
+	}
+	return s.Book(), nil
+}
+
+// GenerateOrderStore returns the orders GenerateOrders returns, in a compact store. With byTime
+// the store holds them ordered by placed_at, ties by order_id (the order every list reads them
+// in); otherwise in GenerateOrders' order.
+func GenerateOrderStore(p OrderParams, byTime bool) (*domain.OrderStore, error) {
+	pl, err := p.compile()
+	if err != nil {
+		return nil, err
 	}
 	chunks := (len(p.Users) + chunkSize - 1) / chunkSize
 	// Pass one: the activity of every account and the recurring buys before AsOf, which fix the
@@ -61,31 +76,63 @@ func GenerateOrders(p OrderParams) (domain.OrderBook, error) {
 		}
 	})
 	pl.scale(p, weight.Load(), recurring.Load())
-	parts := make([]chunkOrders, chunks)
+	runs := make([]*domain.OrderRun, chunks)
+	pricing := pl.pricing()
 	forEachChunk(chunks, func() func(int) {
+		sc := &orderScratch{}
 		return func(c int) {
 			lo, hi := chunkBounds(c, len(p.Users))
-			parts[c] = pl.placeChunk(p.Users[lo:hi], int32(lo), c)
+			out := pl.placeChunk(p.Users[lo:hi], int32(lo), c, sc)
+			runs[c] = domain.NewOrderRun(out.orders, slices.Clone(out.series), pl.asOf, &pricing, pl.places)
 		}
 	})
-	book := domain.OrderBook{Vocab: domain.OrderVocab{Products: p.Products, Sides: p.Sides, Statuses: p.Statuses, Symbols: pl.symbols}}
-	n, s := 0, 0
-	for _, part := range parts {
-		n += len(part.orders)
-		s += len(part.series)
+	vocab := domain.OrderVocab{Products: p.Products, Sides: p.Sides, Statuses: p.Statuses, Symbols: pl.symbols}
+	var order []int32
+	if byTime {
+		order = timeOrder(runs, pl.asOf)
 	}
-	book.Orders = make([]domain.Order, 0, n)
-	book.Series = make([]domain.UUID, 0, s)
-	for _, part := range parts {
-		for _, o := range part.orders {
-			if o.Series >= 0 {
-				o.Series += int32(len(book.Series))
+	return domain.AssembleOrders(vocab, pricing, pl.asOf, runs, order), nil
+}
+
+// timeOrder returns the indexes of the runs' concatenated orders ordered by placed_at, ties by
+// order_id.
+func timeOrder(runs []*domain.OrderRun, base int64) []int32 {
+	starts := make([]int, len(runs)+1)
+	for i, r := range runs {
+		starts[i+1] = starts[i] + r.Len()
+	}
+	keys := make([]int64, starts[len(runs)])
+	var wg sync.WaitGroup
+	for i, r := range runs {
+		wg.Go(func() {
+			k := keys[starts[i]:starts[i+1]]
+			for j := range k {
+				k[j] = r.PlacedAt(j, base)
 			}
-			book.Orders = append(book.Orders, o)
-		}
-		book.Series = append(book.Series, part.series...)
+		})
 	}
-	return book, nil
+	wg.Wait()
+	id := func(g int32) *domain.UUID {
+		ri := sort.SearchInts(starts[1:], int(g)+1)
+		return runs[ri].ID(int(g) - starts[ri])
+	}
+	return radix.ByInt64(keys, func(a, b int32) int { return bytes.Compare(id(a)[:], id(b)[:]) })
+}
+
+// pricing returns what the store derives generated orders' quantities and fees from.
+func (pl *orderPlan) pricing() domain.OrderPricing {
+	fees := make([]int64, len(pl.products))
+	for i, m := range pl.products {
+		fees[i] = m.feeBP
+	}
+	return domain.OrderPricing{Prices: pl.prices, FeeBP: fees}
+}
+
+// orderScratch is one chunk's orders as they are drawn, reused from chunk to chunk.
+type orderScratch struct {
+	orders []domain.GeneratedOrder
+	series []domain.UUID
+	times  []int64
 }
 
 // orderPlan is a validated OrderParams with its tables built.
@@ -301,6 +348,10 @@ func (pl *orderPlan) planChunk(users []domain.User, c int) (weight, recurring ui
 
 // eachAccount draws every trading account of users, in order, with r.
 func (pl *orderPlan) eachAccount(users []domain.User, r rng, do func(user int, acc *account)) {
+	// One account variable for the whole run: do takes its address, which would otherwise move
+	// a fresh one to the heap for every account.
+	var acc account
+	var ok bool
 	for i := range users {
 		for j := range users[i].Accounts {
 			a := &users[i].Accounts[j]
@@ -308,24 +359,18 @@ func (pl *orderPlan) eachAccount(users []domain.User, r rng, do func(user int, a
 			if product < 0 {
 				continue
 			}
-			if acc, ok := pl.drawAccount(r, a, product); ok {
+			if acc, ok = pl.drawAccount(r, a, product); ok {
 				do(i, &acc)
 			}
 		}
 	}
 }
 
-// chunkOrders is the second pass's output for one chunk of users.
-type chunkOrders struct {
-	orders []domain.Order
-	series []domain.UUID
-}
-
 // placeChunk runs the second pass over a chunk of users whose first position is base.
-func (pl *orderPlan) placeChunk(users []domain.User, base int32, c int) chunkOrders {
+func (pl *orderPlan) placeChunk(users []domain.User, base int32, c int, out *orderScratch) *orderScratch {
 	plans, r := pl.chunkRng(c, 0), pl.chunkRng(c, 1)
-	var out chunkOrders
-	var times []int64
+	out.orders, out.series = out.orders[:0], out.series[:0]
+	times := out.times
 	pl.eachAccount(users, plans, func(user int, acc *account) {
 		o := domain.Order{User: base + int32(user), Product: uint8(acc.product), QuantityPlaces: pl.places[acc.product], Series: -1}
 		if acc.series && pl.ofSeries > 0 && r.below(pl.ofSeries) >= pl.keepSeries {
@@ -354,6 +399,7 @@ func (pl *orderPlan) placeChunk(users []domain.User, base int32, c int) chunkOrd
 			out.orders = append(out.orders, pl.fill(r, one, placed, pl.oneOffCum))
 		}
 	})
+	out.times = times
 	return out
 }
 
@@ -377,18 +423,16 @@ func (pl *orderPlan) oneOffs(r rng, acc *account) int {
 
 // fill completes an order placed at placed (seconds) with its id, price, quantity, fee and
 // settlement, drawing its final state from statusCum.
-func (pl *orderPlan) fill(r rng, o domain.Order, placed int64, statusCum []uint64) domain.Order {
+func (pl *orderPlan) fill(r rng, o domain.Order, placed int64, statusCum []uint64) domain.GeneratedOrder {
 	o.ID = pl.uuid(r)
 	o.PlacedAt = placed * 1e6
-	// The price moves up to 5% either way from the reference.
-	price := pl.prices[o.Symbol] * int64(9500+r.below(1001)) / bp
-	price = max(price, 1)
-	o.Quantity = max(int64(o.Notional)*pow10[o.QuantityPlaces]/price, 1)
-	o.Fee = domain.Money((int64(o.Notional)*pl.products[o.Product].feeBP + bp/2) / bp)
+	// The price moves up to 5% either way from the reference (domain.GeneratedPrice); the
+	// quantity and fee follow from it, and the store derives them when they are read.
+	step := uint16(r.below(domain.MaxPriceStep + 1))
 	o.Status = uint8(r.pick(statusCum))
 	band := pl.products[o.Product].settle[r.pick(pl.settleCum[o.Product])]
 	o.SettledAt = (placed + band.min + int64(r.below(uint64(band.max-band.min)))) * 1e6
-	return o
+	return domain.GeneratedOrder{Order: o, Step: step}
 }
 
 // uuid draws a version 4 UUID that no pinned order has.
@@ -401,7 +445,7 @@ func (pl *orderPlan) uuid(r rng) domain.UUID {
 		}
 		u[6] = u[6]&0x0f | 0x40
 		u[8] = u[8]&0x3f | 0x80
-		if !pl.reserved[u] {
+		if len(pl.reserved) == 0 || !pl.reserved[u] {
 			return u
 		}
 	}

@@ -120,7 +120,7 @@ func TestBuildTheBuiltInTenants(t *testing.T) {
 	require.Len(t, dcu.Collections, 2, "a collection per bound resource")
 	userList, orderList := dcu.Collections[usersCollection], dcu.Collections[ordersCollection]
 	assert.Equal(t, len(w.Users), userList.Table().Len())
-	assert.Equal(t, len(w.Orders.Orders), orderList.Table().Len())
+	assert.Equal(t, w.Orders.Len(), orderList.Table().Len())
 	assert.Equal(t, time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC).UnixMicro(), asOf)
 
 	t.Run("users", func(t *testing.T) {
@@ -148,18 +148,20 @@ func TestBuildTheBuiltInTenants(t *testing.T) {
 		require.Equal(t, 4, total)
 		var got []string
 		for _, p := range page {
-			got = append(got, string(orders.AppendOrder(nil, w, &w.Orders.Orders[p], asOf)))
+			o := w.Orders.Order(p)
+			got = append(got, string(orders.AppendOrder(nil, w, &o, asOf)))
 		}
 		assert.ElementsMatch(t, member001Orders, got)
 		// They are the book's last four, in the file's order.
 		for i, want := range member001Orders {
-			o := &w.Orders.Orders[len(w.Orders.Orders)-4+i]
-			assert.Equal(t, want, string(orders.AppendOrder(nil, w, o, asOf)))
+			o := w.Orders.Order(int32(w.Orders.Len() - 4 + i))
+			assert.Equal(t, want, string(orders.AppendOrder(nil, w, &o, asOf)))
 		}
 	})
 
 	t.Run("generated orders belong to generated users", func(t *testing.T) {
-		generated := w.Orders.Orders[:len(w.Orders.Orders)-w.PinnedOrders]
+		book := w.Orders.Book()
+		generated := book.Orders[:len(book.Orders)-w.PinnedOrders]
 		require.NotEmpty(t, generated)
 		var placedByAsOf int
 		for _, o := range generated {
@@ -171,7 +173,7 @@ func TestBuildTheBuiltInTenants(t *testing.T) {
 		total, _ := find(orderList, query.Query{At: asOf})
 		assert.Equal(t, placedByAsOf+4, total, "orders placed by as_of, the pinned ones included")
 		t.Logf("%d orders by as_of for 999 generated users (%.2f each), %d in all", placedByAsOf,
-			float64(placedByAsOf)/999, len(w.Orders.Orders))
+			float64(placedByAsOf)/999, len(book.Orders))
 	})
 
 	t.Run("the second tenant", func(t *testing.T) {
@@ -182,7 +184,7 @@ func TestBuildTheBuiltInTenants(t *testing.T) {
 		assert.Regexp(t, `^CIF\d{9}$`, dsb.World.Users[page[0]].ID)
 		assert.Zero(t, dsb.World.PinnedUsers)
 		assert.Zero(t, dsb.World.PinnedOrders)
-		assert.NotEmpty(t, dsb.World.Orders.Orders)
+		assert.Positive(t, dsb.World.Orders.Len())
 	})
 }
 
@@ -227,7 +229,7 @@ func TestBuildIsDeterministic(t *testing.T) {
 	wa, wb := a[0].World, b[0].World
 	assert.Equal(t, wa.Users, wb.Users)
 	assert.Equal(t, wa.Orders, wb.Orders)
-	require.NotEmpty(t, wa.Orders.Orders)
+	require.Positive(t, wa.Orders.Len())
 
 	// So are the answers: the first page of each list, newest first, at as_of.
 	for c := range a[0].Collections {
@@ -256,7 +258,7 @@ func TestBuildPassesFutureAndOrdersPerUser(t *testing.T) {
 	}
 	// counts counts the generated orders placed by as_of, and those placed after it.
 	counts := func(w *domain.World) (byAsOf, after int) {
-		for _, o := range w.Orders.Orders[:len(w.Orders.Orders)-w.PinnedOrders] {
+		for _, o := range w.Orders.Book().Orders[:w.Orders.Len()-w.PinnedOrders] {
 			if o.PlacedAt <= w.AsOf {
 				byAsOf++
 			} else {
@@ -288,7 +290,7 @@ func TestBuildPassesFutureAndOrdersPerUser(t *testing.T) {
 		for _, u := range w.Users {
 			require.LessOrEqual(t, u.CreatedAt, end)
 		}
-		for _, o := range w.Orders.Orders {
+		for _, o := range w.Orders.Book().Orders {
 			require.Less(t, o.PlacedAt, end)
 		}
 	})
@@ -298,7 +300,7 @@ func TestBuildPassesFutureAndOrdersPerUser(t *testing.T) {
 	})
 	t.Run("no orders but the pinned ones", func(t *testing.T) {
 		w := build(t, "    orders_per_user: 0\n")
-		assert.Len(t, w.Orders.Orders, w.PinnedOrders)
+		assert.Equal(t, w.PinnedOrders, w.Orders.Len())
 		assert.Equal(t, 5, w.PinnedOrders, "the five of validOrders")
 	})
 }
@@ -315,7 +317,7 @@ func TestBuildWithoutOrders(t *testing.T) {
 	tenants, err := Build(usersOnly, plain, cfg, nil)
 	require.NoError(t, err)
 	require.Len(t, tenants[0].Collections, 1)
-	assert.Empty(t, tenants[0].World.Orders.Orders)
+	assert.Zero(t, tenants[0].World.Orders.Len())
 	withOrders, err := Build(bound, vocab, cfg, nil)
 	require.NoError(t, err)
 	assert.Equal(t, withOrders[0].World.Users, tenants[0].World.Users, "the users do not depend on orders")
@@ -423,7 +425,7 @@ func TestATenantOfZeroUsersBuilds(t *testing.T) {
 	require.NoError(t, err)
 	w := tenants[0].World
 	assert.Empty(t, w.Users, "no users, and so no future ones")
-	assert.Empty(t, w.Orders.Orders)
+	assert.Zero(t, w.Orders.Len())
 	for _, c := range tenants[0].Collections {
 		assert.Zero(t, c.Table().Len())
 		total, page := find(c, query.Query{At: w.AsOf})

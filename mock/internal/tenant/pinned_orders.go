@@ -267,9 +267,9 @@ func regular(orders []PinnedOrder, idx []int) bool {
 	return even || monthly
 }
 
-// addPinnedOrders appends checked pinned orders to a generated order book; their users are the
+// addPinnedOrders appends checked pinned orders to a generated order store; their users are the
 // tenant's pinned users, which follow the userBase generated ones.
-func addPinnedOrders(book *domain.OrderBook, orders []PinnedOrder, userBase int32) {
+func addPinnedOrders(book *domain.OrderStore, orders []PinnedOrder, userBase int32) {
 	v := &book.Vocab
 	series := map[domain.UUID]int32{}
 	for _, po := range orders {
@@ -297,6 +297,6 @@ func addPinnedOrders(book *domain.OrderBook, orders []PinnedOrder, userBase int3
 			}
 			o.Series = s
 		}
-		book.Orders = append(book.Orders, o)
+		book.Append(o)
 	}
 }

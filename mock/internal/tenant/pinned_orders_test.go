@@ -482,7 +482,7 @@ func TestADumpOfPinnedOrdersIsAPinnedOrdersFile(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, got, 4)
 	for i, p := range page {
-		o := w.Orders.Orders[p]
+		o := w.Orders.Order(p)
 		assert.Equal(t, o.ID, got[i].ID)
 		assert.Equal(t, o.PlacedAt, got[i].PlacedAt)
 		assert.Equal(t, o.Quantity, got[i].Quantity)

@@ -14,6 +14,7 @@ import (
 	"github.com/cryptofi/partner-mock/mock/internal/gen"
 	"github.com/cryptofi/partner-mock/mock/internal/problem"
 	"github.com/cryptofi/partner-mock/mock/internal/resource"
+	"github.com/cryptofi/partner-mock/mock/internal/startup"
 )
 
 // Tenant is one FI's world and its resources' collections, ready to serve.
@@ -33,6 +34,12 @@ type ReadFile func(name string) ([]byte, error)
 // depend on scheduling: each world is a pure function of its config, vocab and the generator
 // version.
 func Build(bound []*resource.Bound, vocab domain.Vocab, cfg *Config, read ReadFile) ([]*Tenant, error) {
+	return BuildTimed(bound, vocab, cfg, read, nil)
+}
+
+// BuildTimed is Build, recording its phases in rec (nil records nothing).
+func BuildTimed(bound []*resource.Bound, vocab domain.Vocab, cfg *Config, read ReadFile, rec *startup.Recorder) ([]*Tenant, error) {
+	endCheck := rec.Begin(1, "check the config and read pinned files")
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -55,12 +62,13 @@ func Build(bound []*resource.Bound, vocab domain.Vocab, cfg *Config, read ReadFi
 	if err := problems.Err(); err != nil {
 		return nil, err
 	}
+	endCheck()
 	out := make([]*Tenant, len(cfg.Tenants))
 	errs := make([]error, len(cfg.Tenants))
 	var wg sync.WaitGroup
 	for i := range cfg.Tenants {
 		wg.Go(func() {
-			out[i], errs[i] = buildOne(cfg, i, params[i], vocab, pinned[i], bound)
+			out[i], errs[i] = buildOne(cfg, i, params[i], vocab, pinned[i], bound, rec)
 		})
 	}
 	wg.Wait()
@@ -188,16 +196,22 @@ func (c *Config) genError(i int, err error) error {
 
 // buildOne generates tenant i of cfg from its checked parameters, adds its pinned records and
 // indexes every bound resource.
-func buildOne(cfg *Config, i int, p gen.Params, vocab domain.Vocab, pinned Pinned, bound []*resource.Bound) (*Tenant, error) {
+func buildOne(cfg *Config, i int, p gen.Params, vocab domain.Vocab, pinned Pinned, bound []*resource.Bound, rec *startup.Recorder) (*Tenant, error) {
 	tc := cfg.Tenants[i]
+	phase := func(name string) func() { return rec.Begin(2, "tenant "+tc.Name+": "+name) }
+	end := phase("generate users")
 	users, err := gen.Generate(p)
+	end()
 	if err != nil {
 		return nil, cfg.genError(i, err)
 	}
 	generated := len(users)
 	users = append(users, pinned.Users...)
 	w := &domain.World{Name: tc.Name, Seed: tc.Seed, AsOf: tc.AsOf.UnixMicro(), Users: users, PinnedUsers: len(pinned.Users), PinnedOrders: len(pinned.Orders)}
-	if w.UserPosition, err = userPositions(users); err != nil {
+	end = phase("index user ids")
+	w.UserPosition, err = userPositions(users)
+	end()
+	if err != nil {
 		// Unreachable: generated ids skip the pinned ones and pinned ids are checked unique.
 		return nil, fmt.Errorf("%s: tenants[%d]: %w", cfg.source(), i, err)
 	}
@@ -206,19 +220,25 @@ func buildOne(cfg *Config, i int, p gen.Params, vocab domain.Vocab, pinned Pinne
 		for _, o := range pinned.Orders {
 			reserved[o.ID] = true
 		}
-		w.Orders, err = gen.GenerateOrders(gen.OrderParams{
+		end = phase("generate orders")
+		// Ordered by placed_at, the order every list reads them in: the indexes are then built
+		// in sequential passes, and a page's orders lie together in memory.
+		w.Orders, err = gen.GenerateOrderStore(gen.OrderParams{
 			Seed: tc.Seed, AsOf: tc.AsOf, Future: p.Future, PerUser: tc.ordersPerUser(),
 			Products: vocab.Products, Sides: vocab.OrderSides, Statuses: vocab.OrderStatuses,
 			Users: users[:generated], WindowUsers: p.Users, Reserved: reserved,
-		})
+		}, true)
+		end()
 		if err != nil {
 			return nil, cfg.genError(i, err)
 		}
-		addPinnedOrders(&w.Orders, pinned.Orders, int32(generated))
+		addPinnedOrders(w.Orders, pinned.Orders, int32(generated))
 	}
 	t := &Tenant{Config: tc, World: w}
 	for _, b := range bound {
+		end := phase("index and render " + b.Name())
 		c, err := b.Build(w, b.Schema)
+		end()
 		if err != nil {
 			return nil, fmt.Errorf("%s: tenants[%d]: %w", cfg.source(), i, err)
 		}

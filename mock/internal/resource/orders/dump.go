@@ -10,7 +10,8 @@ import (
 // AppendDumpItem appends the order object as the API renders it: a JSON dump of orders is a
 // valid pinned-orders file for the same users pinned.
 func (orders) AppendDumpItem(b []byte, w *domain.World, p int32, at int64) []byte {
-	return AppendOrder(b, w, &w.Orders.Orders[p], at)
+	o := w.Orders.Order(p)
+	return AppendOrder(b, w, &o, at)
 }
 
 // csvHeader is the CSV dump's header: the order object's fields, in its key order.
@@ -22,7 +23,7 @@ var csvHeader = []string{
 func (orders) CSVHeader() []string { return csvHeader }
 
 func (orders) CSVRows(w *domain.World, p int32, at int64, emit func([]string) error) error {
-	o := &w.Orders.Orders[p]
+	o := w.Orders.Order(p)
 	v := &w.Orders.Vocab
 	status := v.Statuses[o.Status]
 	if at < o.SettledAt {

@@ -123,6 +123,6 @@ func (orders) Example(w *domain.World) (int32, string, bool) {
 	if w.PinnedOrders == 0 {
 		return 0, "", false
 	}
-	p := int32(len(w.Orders.Orders) - w.PinnedOrders)
-	return p, "user_account_id=" + url.QueryEscape(w.Users[w.Orders.Orders[p].User].ID) + "&per_page=3", true
+	p := int32(w.Orders.Len() - w.PinnedOrders)
+	return p, "user_account_id=" + url.QueryEscape(w.Users[w.Orders.User(p)].ID) + "&per_page=3", true
 }

@@ -12,10 +12,11 @@ type items struct {
 }
 
 func (it items) AppendItem(b []byte, p int32, at int64) []byte {
-	return AppendOrder(b, it.w, &it.w.Orders.Orders[p], at)
+	o := it.w.Orders.Order(p)
+	return AppendOrder(b, it.w, &o, at)
 }
 
-func (it items) SettledAt(p int32) int64 { return it.w.Orders.Orders[p].SettledAt }
+func (it items) SettledAt(p int32) int64 { return it.w.Orders.SettledAt(p) }
 
 // AppendOrder appends the order object of o, one of w's orders, in its state at instant at
 // (Unix microseconds). Keys come in the live API's order; completed_at is there exactly when
