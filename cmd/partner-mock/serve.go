@@ -22,6 +22,8 @@ type serveCmd struct {
 	Seed   *uint64 `placeholder:"S" help:"Seed of the --api-key tenant (default 1): the same seed gives the same users."`
 	// Failure rehearsal: Prefer controls, chaos (faults.go).
 	faultFlags `embed:""`
+	// HTTPS: your certificate, or one made at start-up (tls.go).
+	tlsFlags `embed:""`
 }
 
 // builtinKeys are the demo keys of the built-in tenants: public, so the start-up block shows
@@ -44,6 +46,10 @@ func (c *serveCmd) Run(e *env) error {
 	if err := c.faultFlags.apply(&cfg); err != nil {
 		return err
 	}
+	tlsServer, err := c.tlsFlags.prepare(c.Addr, time.Now())
+	if err != nil {
+		return err
+	}
 	src := tenantSource{Config: c.Config, APIKey: c.APIKey, Users: c.Users, Seed: c.Seed}
 	if err := src.apply(&cfg); err != nil {
 		return err
@@ -57,13 +63,18 @@ func (c *serveCmd) Run(e *env) error {
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
 	srv, stopDelays := newHTTPServer(a.Handler, logger)
-	printBanner(e.stdout, ln.Addr().String(), a)
+	scheme := "http"
+	if tlsServer != nil {
+		srv.TLSConfig, scheme = tlsServer.config, "https"
+	}
+	printBanner(e.stdout, scheme, ln.Addr().String(), a)
 	printFaults(e.stdout, cfg)
+	printTLS(e.stdout, tlsServer)
 	if e.ready != nil {
 		e.ready(ln.Addr().String())
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- serve(srv, ln) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -72,10 +83,10 @@ func (c *serveCmd) Run(e *env) error {
 	return drain(srv, errc, stopDelays, shutdownGrace, logger)
 }
 
-func printBanner(w io.Writer, addr string, a *app.App) {
-	base := "http://" + addr + a.Spec.BasePath
+func printBanner(w io.Writer, scheme, addr string, a *app.App) {
+	base := scheme + "://" + addr + a.Spec.BasePath
 	fmt.Fprintf(w, "partner-mock %s (generator %s) serving %s\n", version, app.GeneratorVersion, base+spec.ListPath)
-	fmt.Fprintf(w, "reference: http://%s/docs   OpenAPI document: http://%s/openapi.json\n", addr, addr)
+	fmt.Fprintf(w, "reference: %s://%s/docs   OpenAPI document: %s://%s/openapi.json\n", scheme, addr, scheme, addr)
 	var firstKey string
 	for _, t := range a.Tenants.Tenants() {
 		var keys []string
