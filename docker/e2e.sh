@@ -24,7 +24,7 @@
 # Environment: IMAGE (default partner-mock:dev), HOST_BIN (the binary the image was built from,
 # used on the host to probe; default dist/docker/partner-mock), E2E_OUT (where the reports and
 # logs go; default a temp dir), and the budgets E2E_MAX_IMAGE_BYTES (on disk, 23000000),
-# E2E_MAX_IMAGE_GZIP_BYTES (compressed, 10000000), E2E_MAX_START_MS (3000),
+# E2E_MAX_IMAGE_GZIP_BYTES (compressed, 10000000), E2E_MAX_START_MS (4000),
 # E2E_MAX_START_CPU_MS (400), E2E_MAX_STOP_MS (5000).
 set -euo pipefail
 
@@ -33,12 +33,13 @@ HOST_BIN=${HOST_BIN:-dist/docker/partner-mock}
 DOCS=docs/docker-kubernetes.md
 MAX_IMAGE_BYTES=${E2E_MAX_IMAGE_BYTES:-23000000}
 MAX_IMAGE_GZIP_BYTES=${E2E_MAX_IMAGE_GZIP_BYTES:-10000000}
-# From the container's start to its first healthy answer. The mock itself needs about 0.3 s on a
-# quiet machine (the built-in tenants are built before the port opens), 1 to 2 s when the two
-# cores are shared with a compiler and test runs (load average 12 to 18): the wall-time bound
-# holds there and still catches a hang or a start several times slower. The CPU time the mock
-# spends until then (about 0.15 s) hardly changes with the load, so its budget is tight.
-MAX_START_MS=${E2E_MAX_START_MS:-3000}
+# From the container's start to its first healthy answer. The mock itself needs about 0.4 s on a
+# quiet machine (the built-in tenants are built before the port opens), and measured 0.8 to 2.4 s
+# when the two cores were shared with a cold `go build ./...` and other test runs (load average
+# 18 to 26): the wall-time bound holds there and still catches a hang or a start ten times
+# slower. The CPU time the mock spends until then (160 to 190 ms) hardly changes with the load,
+# so its budget is tight.
+MAX_START_MS=${E2E_MAX_START_MS:-4000}
 MAX_START_CPU_MS=${E2E_MAX_START_CPU_MS:-400}
 MAX_STOP_MS=${E2E_MAX_STOP_MS:-5000}
 # How often Docker runs the image's HEALTHCHECK here: its default (5s) suits a long-running test
