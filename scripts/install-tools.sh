@@ -54,7 +54,7 @@ compose_v2() {
 }
 
 if [ "$#" -eq 0 ]; then
-	sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 fi
 for tool in "$@"; do
