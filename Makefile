@@ -1,85 +1,112 @@
-# partner-mock: `make run` serves the mock on its defaults; `make test` runs every test.
+# partner-mock: `make run` serves the mock on its defaults; `make test` runs every test; `make help`
+# lists every target. Nothing here installs software: scripts/install-tools.sh does (for CI,
+# .ci/run calls it), and a target that needs a missing tool says which command installs it.
 GO ?= go
 
-.PHONY: run test vet build fmt-check tidy-check
+.PHONY: help run build test vet fmt-check tidy-check actionlint lint-spec docker e2e e2e-docs \
+	contract soak bench
 
-# Docker image (make docker) and its end-to-end check (make e2e); see docker/ and README "Docker".
+# The Docker image's name (make docker, make e2e, the compose files and deploy/kubernetes use it)
+# and the version the binary prints.
 IMAGE ?= partner-mock:dev
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 # actionlint lints .github/workflows; pinned, fetched through the Go module proxy by `go run`.
 ACTIONLINT ?= github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+# Spectral, pinned in spec/lint/package-lock.json, installed by npm ci into spec/lint/node_modules.
+SPECTRAL := spec/lint/node_modules/.bin/spectral
+# Where make e2e-docs keeps its screenshot, PDF print and DOM of /docs.
+E2E_DOCS_ARTIFACTS ?= $(CURDIR)/dist/e2e-docs
+# Flags for `make run`, e.g. make run ARGS="--tls-self-signed".
+ARGS ?=
 
+# help: lists the targets with the comment above each (this one included).
+help:
+	@awk '/^# [a-z0-9-]+: / && NR > 1 { p = 1; sub(/^# /, ""); print; next } \
+		p && /^# / { sub(/^# /, "    "); print; next } { p = 0 }' $(MAKEFILE_LIST)
+
+# run: builds bin/partner-mock and serves the mock on its defaults (flags in ARGS). The first
+# build compiles every dependency and takes a minute or two; later ones take seconds.
 run:
-	$(GO) run ./cmd/partner-mock serve
+	@if [ -x bin/partner-mock ]; then echo "make run: rebuilding bin/partner-mock (seconds, unless the sources or dependencies changed)"; \
+	else echo "make run: building bin/partner-mock for the first time: the dependencies compile once, which takes a minute or two"; fi
+	@$(MAKE) --no-print-directory build
+	@echo "make run: bin/partner-mock serve $(ARGS)"
+	@exec bin/partner-mock serve $(ARGS)
 
+# build: compiles bin/partner-mock, stamped with VERSION.
 build:
-	$(GO) build -o bin/partner-mock ./cmd/partner-mock
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/partner-mock ./cmd/partner-mock
 
-test: vet fmt-check actionlint lint-spec
+# test: vet, gofmt, go mod tidy, actionlint and Spectral, then every Go test with the race detector.
+test: vet fmt-check tidy-check actionlint lint-spec
 	$(GO) test -race ./...
 
+# vet: go vet, with the build tags of the soak and perf harnesses too.
 vet:
 	$(GO) vet ./...
 	$(GO) vet -tags soak ./cmd/partner-mock/
 	$(GO) vet -tags perf ./mock/internal/engine/ ./mock/internal/httpapi/
 
+# fmt-check: fails when a committed Go file is not gofmt'ed.
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-.PHONY: actionlint docker e2e
+# tidy-check: fails when go mod tidy would change go.mod or go.sum.
+tidy-check:
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
+
+# actionlint: lints .github/workflows with the pinned actionlint.
 actionlint:
 	$(GO) run $(ACTIONLINT) -no-color -shellcheck= -pyflakes= .github/workflows/*.yml
 
-# The image's binary: static (no cgo), no paths or debug info, msgpack support (unused) left out.
-docker:
-	CGO_ENABLED=0 $(GO) build -tags nomsgpack -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o dist/docker/partner-mock ./cmd/partner-mock
-	docker build -f docker/Dockerfile --build-arg VERSION=$(VERSION) -t $(IMAGE) dist/docker
-
-e2e: docker e2e-docs
-	IMAGE=$(IMAGE) HOST_BIN=dist/docker/partner-mock bash docker/e2e.sh
-
-# The embedded OpenAPI document, linted with Spectral (pinned in spec/lint/package-lock.json,
-# installed by npm ci into spec/lint/node_modules, which is not committed) and the committed
-# ruleset spec/.spectral.yaml; any warning or error fails. Install scripts are not run: the CLI
-# needs none (one dependency's is a telemetry ping).
-.PHONY: lint-spec e2e-docs
-SPECTRAL := spec/lint/node_modules/.bin/spectral
+# The CLI needs no install scripts (one dependency's is a telemetry ping), so none are run.
 $(SPECTRAL): spec/lint/package.json spec/lint/package-lock.json
 	npm ci --prefix spec/lint --ignore-scripts --no-audit --no-fund
 	@touch $@
 
+# lint-spec: lints the embedded OpenAPI document with Spectral and spec/.spectral.yaml; any
+# warning or error fails.
 lint-spec: $(SPECTRAL)
 	$(SPECTRAL) lint --ruleset spec/.spectral.yaml --fail-severity warn spec/openapi.json
 
-# /docs in headless Chromium (Debian's chromium; .ci/run installs it): asserts on the rendered
-# text and keeps a screenshot, a PDF print and the DOM in $(E2E_DOCS_ARTIFACTS).
-E2E_DOCS_ARTIFACTS ?= $(CURDIR)/dist/e2e-docs
+# docker: builds the image IMAGE from a static binary (no cgo), without paths or debug info, and
+# without Gin's msgpack support (unused).
+docker:
+	CGO_ENABLED=0 $(GO) build -tags nomsgpack -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o dist/docker/partner-mock ./cmd/partner-mock
+	docker build -f docker/Dockerfile --build-arg VERSION=$(VERSION) -t $(IMAGE) dist/docker
+
+# e2e: the image end to end (docker/e2e.sh: size, start to healthy, contract, stop, HTTPS, and the
+# compose commands of docs/docker-kubernetes.md with every compose installed), then /docs in
+# headless Chromium. Needs a Docker engine (bash docker/engine.sh starts one).
+e2e: docker e2e-docs
+	IMAGE=$(IMAGE) HOST_BIN=dist/docker/partner-mock bash docker/e2e.sh
+
+# e2e-docs: /docs in headless Chromium (Debian's chromium: scripts/install-tools.sh chromium):
+# asserts on the rendered text and keeps a screenshot, a PDF print and the DOM in
+# E2E_DOCS_ARTIFACTS.
 e2e-docs:
 	E2E_ARTIFACTS=$(E2E_DOCS_ARTIFACTS) $(GO) test -tags chromium -count=1 -run TestDocsPageInHeadlessChromium -v ./cmd/partner-mock/
 
-# The contract suite (README "Contract suite (CI)"): against PARTNER_API_BASE_URL with
+# contract: the contract suite (README "Contract suite (CI)") against PARTNER_API_BASE_URL with
 # PARTNER_API_KEY (and PARTNER_API_KEY_2) when set, otherwise against the mock in-process.
-.PHONY: contract
 contract:
 	@if [ -n "$$PARTNER_API_BASE_URL" ]; then $(GO) run ./cmd/partner-mock contract; \
 	else $(GO) test -count=1 -run 'TestSuite$$' -v ./contract; fi
 
-# 60 s of mixed valid, invalid and Prefer traffic from 16 loopback clients against the built
+# soak: 60 s of mixed valid, invalid and Prefer traffic from 16 loopback clients against the built
 # binary serving a 100,000-user tenant; prints requests served, unexpected outcomes (must be 0)
 # and resident memory after a 5 s warm-up and at the end (growth must stay under 10%). Stops by
 # itself; not part of `make test`. SOAK_DURATION=10s make soak for a quick try.
-.PHONY: soak
 soak:
 	$(GO) test -tags soak -count=1 -run '^TestSoak$$' -v -timeout 10m ./cmd/partner-mock/
 
-# make bench: the Go benchmarks, then the perf harness (mock/internal/engine/perf_test.go,
-# mock/internal/httpapi/perf_test.go, build tag perf) printing one table of every figure of README
-# "Performance" with its target. The HTTP comparison loads 127.0.0.1 only, with wrk (installed
-# from Debian's packages when missing), and every run is bounded in time and count.
-.PHONY: bench
+# bench: the Go benchmarks, then the perf harness (mock/internal/engine/perf_test.go,
+# mock/internal/httpapi/perf_test.go, build tag perf) printing one table of every figure of
+# README "Performance" with its target. The HTTP comparison loads 127.0.0.1 only, with wrk
+# (scripts/install-tools.sh wrk installs it), and every run is bounded in time and count.
 bench:
-	@command -v wrk >/dev/null 2>&1 || { apt-get update && apt-get install -y wrk; }
+	@command -v wrk >/dev/null 2>&1 || { echo "make bench needs wrk: bash scripts/install-tools.sh wrk"; exit 1; }
 	$(GO) test -run '^$$' -bench '^(BenchmarkGenerate1M|BenchmarkNew|BenchmarkAppendUser|BenchmarkUsersAppendList)$$' -benchtime 5x -p 1 ./mock/internal/gen ./mock/internal/engine ./mock/internal/render
 	@out=$$(mktemp); \
 	if $(GO) test -tags perf -count=1 -p 1 -timeout 30m -run '^TestPerf' -v ./mock/internal/engine ./mock/internal/httpapi >$$out 2>&1; then \

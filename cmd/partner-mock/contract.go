@@ -25,6 +25,7 @@ type contractCmd struct {
 	CompareWith string        `name:"compare-with" placeholder:"URL2" help:"Instead of the checks, send the drift probe set to --base-url and URL2 and list every difference."`
 	CompareKey  string        `name:"compare-key" env:"PARTNER_API_COMPARE_KEY" placeholder:"KEY" help:"API key for URL2 (default: --api-key)."`
 	Only        []string      `name:"only" placeholder:"CHECK,FAMILY" help:"Run only these checks or families (e.g. paging,auth/missing-key)."`
+	CACert      string        `name:"cacert" env:"PARTNER_API_CACERT" placeholder:"FILE" help:"Trust the CA certificate(s) in this PEM file for https URLs instead of the system's (as curl --cacert), e.g. the CA of serve --tls-self-signed."`
 	Skip        []string      `name:"skip" placeholder:"CHECK,FAMILY" help:"Leave out these checks or families (repeatable); the reports list them as skipped by --skip."`
 
 	// written is set once the report files were written, so an error path does not write
@@ -87,6 +88,13 @@ func (c *contractCmd) Run(e *env) (err error) {
 		BaseURL: c.BaseURL, APIKey: c.APIKey, APIKey2: c.APIKey2,
 		MaxRequests: c.MaxRequests, Rate: rate, Timeout: c.Timeout,
 		Only: c.Only, Skip: c.Skip, Log: e.stderr, LogLive: isTerminal(e.stderr),
+	}
+	if c.CACert != "" {
+		hc, err := caClient("--cacert", c.CACert)
+		if err != nil {
+			return usageError{err}
+		}
+		cfg.HTTPClient = hc
 	}
 	if c.CompareWith != "" {
 		return c.drift(e, cfg)

@@ -133,18 +133,23 @@ func TestHealthcheckUsageErrors(t *testing.T) {
 func TestHealthcheckTarget(t *testing.T) {
 	tests := []struct {
 		addr string
+		tls  healthcheckCmd
 		want string
 	}{
-		{"127.0.0.1:8000", "http://127.0.0.1:8000/healthz"},
-		{"0.0.0.0:8000", "http://127.0.0.1:8000/healthz"},
-		{":9000", "http://127.0.0.1:9000/healthz"},
-		{"[::]:8000", "http://[::1]:8000/healthz"},
-		{"[::1]:8000", "http://[::1]:8000/healthz"},
-		{"mock.internal:8000", "http://mock.internal:8000/healthz"},
+		{"127.0.0.1:8000", healthcheckCmd{}, "http://127.0.0.1:8000/healthz"},
+		{"0.0.0.0:8443", healthcheckCmd{TLSCert: "/tls/tls.crt"}, "https://127.0.0.1:8443/healthz"},
+		{"[::]:8443", healthcheckCmd{TLSSelfSigned: true}, "https://[::1]:8443/healthz"},
+		{"0.0.0.0:8000", healthcheckCmd{}, "http://127.0.0.1:8000/healthz"},
+		{":9000", healthcheckCmd{}, "http://127.0.0.1:9000/healthz"},
+		{"[::]:8000", healthcheckCmd{}, "http://[::1]:8000/healthz"},
+		{"[::1]:8000", healthcheckCmd{}, "http://[::1]:8000/healthz"},
+		{"mock.internal:8000", healthcheckCmd{}, "http://mock.internal:8000/healthz"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.addr, func(t *testing.T) {
-			got, err := (&healthcheckCmd{Addr: tt.addr}).target()
+			c := tt.tls
+			c.Addr = tt.addr
+			got, err := c.target()
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, got)
 		})

@@ -36,6 +36,8 @@ type serveCmd struct {
 	// Where start-up time goes (README "Performance").
 	ProfileStartup    bool   `name:"profile-startup" help:"Print where start-up went, phase by phase (wall and CPU time, from exec to listening), and when the first /healthz was answered."`
 	ProfileStartupCPU string `name:"profile-startup-cpu" placeholder:"FILE" help:"Write a CPU profile (pprof) of start-up, from main to listening, to FILE."`
+	// HTTPS: your certificate, or one made at start-up (tls.go).
+	tlsFlags `embed:""`
 }
 
 // builtinKeys are the demo keys of the built-in tenants: public, so the start-up block shows
@@ -78,6 +80,10 @@ func (c *serveCmd) Run(e *env) error {
 	if err := c.faultFlags.apply(&cfg); err != nil {
 		return err
 	}
+	tlsServer, err := c.tlsFlags.prepare(c.Addr, time.Now())
+	if err != nil {
+		return err
+	}
 	if err := c.journalFlags.apply(&cfg); err != nil {
 		return err
 	}
@@ -118,12 +124,17 @@ func (c *serveCmd) Run(e *env) error {
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
 	srv, stopDelays := newHTTPServer(r, logger)
+	scheme := "http"
+	if tlsServer != nil {
+		srv.TLSConfig, scheme = tlsServer.config, "https"
+	}
 	endListen()
 	stopCPU()
-	printBanner(e.stdout, ln.Addr().String(), a, cfg.Strict)
+	printBanner(e.stdout, scheme, ln.Addr().String(), a, cfg.Strict)
 	printFaults(e.stdout, cfg)
 	keyFaultsNote(e.stdout, a, cfg)
 	printReload(e.stdout, src, c.WatchConfig)
+	printTLS(e.stdout, tlsServer)
 	if prof != nil && c.ProfileStartup {
 		fmt.Fprintln(e.stdout, "start-up profile (--profile-startup):")
 		prof.Print(e.stdout)
@@ -149,7 +160,7 @@ func (c *serveCmd) Run(e *env) error {
 		e.ready(ln.Addr().String())
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- serve(srv, ln) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -158,11 +169,10 @@ func (c *serveCmd) Run(e *env) error {
 	return drain(srv, errc, stopDelays, shutdownGrace, logger)
 }
 
-func printBanner(w io.Writer, addr string, a *app.App, strict bool) {
-	base := "http://" + addr
-	urls := a.ListURLs(base)
+func printBanner(w io.Writer, scheme, addr string, a *app.App, strict bool) {
+	urls := a.ListURLs(scheme + "://" + addr)
 	fmt.Fprintf(w, "partner-mock %s (generator %s) serving %s\n", version, app.GeneratorVersion, strings.Join(urls, " and "))
-	fmt.Fprintf(w, "reference: http://%s/docs   OpenAPI document: http://%s/openapi.json\n", addr, addr)
+	fmt.Fprintf(w, "reference: %s://%s/docs   OpenAPI document: %s://%s/openapi.json\n", scheme, addr, scheme, addr)
 	fmt.Fprintf(w, "clock: %s\n", a.ClockMode())
 	names := a.ResourceNames()
 	var firstKey string
