@@ -3,8 +3,8 @@
 # .ci/run calls it), and a target that needs a missing tool says which command installs it.
 GO ?= go
 
-.PHONY: help run build test vet fmt-check tidy-check actionlint lint-spec docker e2e e2e-docs \
-	contract soak bench
+.PHONY: help run build test vet fmt-check tidy-check docs-check actionlint lint-spec docker e2e \
+	e2e-docs contract soak bench
 
 # The Docker image's name (make docker, make e2e, the compose files and deploy/kubernetes use it)
 # and the version the binary prints.
@@ -37,8 +37,9 @@ run:
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/partner-mock ./cmd/partner-mock
 
-# test: vet, gofmt, go mod tidy, actionlint and Spectral, then every Go test with the race detector.
-test: vet fmt-check tidy-check actionlint lint-spec
+# test: vet, gofmt, go mod tidy, the docs' links, actionlint and Spectral, then every Go test with
+# the race detector.
+test: vet fmt-check tidy-check docs-check actionlint lint-spec
 	$(GO) test -race ./...
 
 # vet: go vet, with the build tags of the soak and perf harnesses too.
@@ -55,6 +56,11 @@ fmt-check:
 # tidy-check: fails when go mod tidy would change go.mod or go.sum.
 tidy-check:
 	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
+
+# docs-check: fails when a relative link in README.md or docs/ does not resolve inside the
+# repository (so the docs work in a fresh clone).
+docs-check:
+	@bash scripts/check-links.sh
 
 # actionlint: lints .github/workflows with the pinned actionlint.
 actionlint:
