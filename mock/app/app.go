@@ -151,7 +151,7 @@ func New(cfg Config) (*App, error) {
 	}
 	end = rec.Begin(0, "warm indexes at the clock's now")
 	for _, t := range tenants {
-		t.Warm(clk.Now(t.World.AsOf))
+		t.Warm(clk.Now(t.AsOf()))
 	}
 	end()
 	end = rec.Begin(0, "reference page and HTTP handler")

@@ -42,7 +42,7 @@ func referencePage(s *spec.Spec, source string, bound []*resource.Bound, tenants
 			if !builtin {
 				k = ""
 			}
-			cfg.Keys = append(cfg.Keys, refdocs.Key{FIName: t.Config.FIName, Key: k, Users: len(t.World.Users) - countFuture(t, clk)})
+			cfg.Keys = append(cfg.Keys, refdocs.Key{FIName: t.Config.FIName, Key: k, Users: t.World().UserLen() - countFuture(t, clk)})
 		}
 	}
 	for _, b := range bound {
@@ -56,7 +56,7 @@ func referencePage(s *spec.Spec, source string, bound []*resource.Bound, tenants
 		if err != nil {
 			return nil, fmt.Errorf("reference page: %w", err)
 		}
-		at := clk.Now(t.World.AsOf)
+		at := clk.Now(t.AsOf())
 		for i, b := range bound {
 			if err := addExamples(&cfg, pr, b, t, t.Collections[i].Now(), at); err != nil {
 				return nil, fmt.Errorf("reference page: %w", err)
@@ -83,7 +83,7 @@ func pageTitle(s *spec.Spec) string {
 // countFuture returns the number of t's users who do not exist yet at the clock's time.
 func countFuture(t *tenant.Tenant, clk *clock.Clock) int {
 	users := t.Collections[0].Now()
-	total, _ := users.Find(&query.Query{At: clk.Now(t.World.AsOf)}, nil)
+	total, _ := users.Find(&query.Query{At: clk.Now(t.AsOf())}, nil)
 	return users.View().Source().Len() - total
 }
 
@@ -115,7 +115,7 @@ func acceptedValues(b *resource.Bound) map[string][]string {
 func addExamples(cfg *refdocs.Config, pr *prober, b *resource.Bound, t *tenant.Tenant, c resource.Snapshot, at int64) error {
 	p, raw, ok := int32(0), "per_page=1", false
 	if e, is := b.Resource.(resource.Exampler); is {
-		p, raw, ok = e.Example(t.World)
+		p, raw, ok = e.Example(t.World())
 	}
 	if !ok || !c.View().Match(p, &query.Query{At: at}) {
 		// The newest record, the first of the default list.

@@ -23,6 +23,8 @@ var DumpFormats = []string{"json", "ndjson", "csv"}
 //     pinned-users file, and an orders dump a valid pinned-orders file for those users.
 //   - ndjson: the same objects, one per line.
 //   - csv: a header and one row per object (per account, for users), from the objects' fields.
+//
+// The tenant's records do not change while it writes: admin changes wait for it.
 func (a *App) Dump(w io.Writer, name, resourceName, format string) error {
 	t, ok := a.tenantNamed(name)
 	if !ok {
@@ -32,13 +34,22 @@ func (a *App) Dump(w io.Writer, name, resourceName, format string) error {
 	if i < 0 {
 		return fmt.Errorf("--resource %q: want one of %s", resourceName, strings.Join(a.ResourceNames(), ", "))
 	}
-	b, c := a.resources[i], t.Collections[i].Now()
-	at := a.clock.Now(t.World.AsOf)
+	var err error
+	t.Hold(func(world *domain.World) {
+		err = a.dump(w, world, t.Collections[i].Now(), t.AsOf(), resourceName, format)
+	})
+	return err
+}
+
+// dump writes the records of snapshot c of resource b over world.
+func (a *App) dump(w io.Writer, world *domain.World, c resource.Snapshot, asOf int64, resourceName, format string) error {
+	b := a.resources[slices.Index(a.ResourceNames(), resourceName)]
+	at := a.clock.Now(asOf)
 	_, order := c.Find(&query.Query{At: at, Limit: c.View().Source().Len()}, nil)
 	d, dumper := b.Resource.(resource.Dumper)
 	item := func(buf []byte, p int32) []byte { return c.AppendItem(buf, p, at) }
 	if dumper {
-		item = func(buf []byte, p int32) []byte { return d.AppendDumpItem(buf, t.World, p, at) }
+		item = func(buf []byte, p int32) []byte { return d.AppendDumpItem(buf, world, p, at) }
 	}
 	switch format {
 	case "json", "ndjson":
@@ -47,7 +58,7 @@ func (a *App) Dump(w io.Writer, name, resourceName, format string) error {
 		if !dumper {
 			return fmt.Errorf("--format csv: %s has no CSV form; use json or ndjson", resourceName)
 		}
-		return writeCSVDump(w, d, t.World, order, at)
+		return writeCSVDump(w, d, world, order, at)
 	}
 	return fmt.Errorf("unknown format %q", format)
 }

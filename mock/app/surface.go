@@ -201,7 +201,7 @@ type FIKey struct {
 func (a *App) FIs() []FI {
 	var out []FI
 	for _, t := range a.Tenants.Tenants() {
-		at := a.clock.Now(t.World.AsOf)
+		at := a.clock.Now(t.AsOf())
 		fi := FI{Name: t.Config.Name, FIName: t.Config.FIName, Seed: t.Config.Seed, Now: time.UnixMicro(at).UTC()}
 		for j, k := range t.Config.APIKeys {
 			p := t.Config.KeyProfile(j)

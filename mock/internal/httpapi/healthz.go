@@ -28,7 +28,7 @@ func (h *Handler) healthz(c *gin.Context) {
 		b = append(b, `{"fi":`...)
 		b = pyjson.AppendString(b, t.Config.Name)
 		b = append(b, `,"now":"`...)
-		b = render.AppendMicros(b, h.clock.Now(t.World.AsOf))
+		b = render.AppendMicros(b, h.clock.Now(t.AsOf()))
 		b = append(b, `"}`...)
 	}
 	writeJSON(c, http.StatusOK, append(b, "]}}"...))

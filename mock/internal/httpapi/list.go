@@ -43,7 +43,7 @@ func (h *Handler) list(i int) tenantHandler {
 			return
 		}
 		coll := t.Collections[i].Now()
-		at := h.clock.Now(t.World.AsOf)
+		at := h.clock.Now(t.AsOf())
 		req.Query.At = at
 		var positions [128]int32
 		total, page := coll.Find(&req.Query, positions[:0])
@@ -67,7 +67,7 @@ func (h *Handler) detail(i int) tenantHandler {
 	notFound := &notFoundError{detail: b.NotFound()}
 	return func(c *gin.Context, t *tenant.Tenant) {
 		coll := t.Collections[i].Now()
-		at := h.clock.Now(t.World.AsOf)
+		at := h.clock.Now(t.AsOf())
 		p, ok := coll.Lookup(c.Param(param), at)
 		if !ok {
 			writeError(c, notFound)

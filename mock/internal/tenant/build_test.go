@@ -115,7 +115,7 @@ var member001Orders = []string{
 func TestBuildTheBuiltInTenants(t *testing.T) {
 	tenants := builtInTenants(t)
 	dcu := tenants[0]
-	w := dcu.World
+	w := dcu.World()
 	asOf := w.AsOf
 	require.Len(t, dcu.Collections, 2, "a collection per bound resource")
 	userList, orderList := dcu.Collections[usersCollection], dcu.Collections[ordersCollection]
@@ -178,13 +178,13 @@ func TestBuildTheBuiltInTenants(t *testing.T) {
 
 	t.Run("the second tenant", func(t *testing.T) {
 		dsb := tenants[1]
-		total, page := find(dsb.Collections[usersCollection], query.Query{At: dsb.World.AsOf, Ranking: 1, Limit: 1})
+		total, page := find(dsb.Collections[usersCollection], query.Query{At: dsb.World().AsOf, Ranking: 1, Limit: 1})
 		assert.Equal(t, 250, total)
 		require.Len(t, page, 1)
-		assert.Regexp(t, `^CIF\d{9}$`, dsb.World.Users[page[0]].ID)
-		assert.Zero(t, dsb.World.PinnedUsers)
-		assert.Zero(t, dsb.World.PinnedOrders)
-		assert.Positive(t, dsb.World.Orders.Len())
+		assert.Regexp(t, `^CIF\d{9}$`, dsb.World().Users[page[0]].ID)
+		assert.Zero(t, dsb.World().PinnedUsers)
+		assert.Zero(t, dsb.World().PinnedOrders)
+		assert.Positive(t, dsb.World().Orders.Len())
 	})
 }
 
@@ -199,7 +199,7 @@ func TestPinnedIDsNeverCollideWithGeneratedOnes(t *testing.T) {
 	require.NoError(t, err)
 	tenants, err := build(t, cfg, read)
 	require.NoError(t, err)
-	w := tenants[0].World
+	w := tenants[0].World()
 	asOf := w.AsOf
 
 	var got []string
@@ -226,7 +226,7 @@ func TestBuildIsDeterministic(t *testing.T) {
 	require.NoError(t, err)
 	b, err := build(t, cfg, nil)
 	require.NoError(t, err)
-	wa, wb := a[0].World, b[0].World
+	wa, wb := a[0].World(), b[0].World()
 	assert.Equal(t, wa.Users, wb.Users)
 	assert.Equal(t, wa.Orders, wb.Orders)
 	require.Positive(t, wa.Orders.Len())
@@ -254,7 +254,7 @@ func TestBuildPassesFutureAndOrdersPerUser(t *testing.T) {
 		bound, vocab := bindSpec(t)
 		tenants, err := Build(bound, vocab, cfg, read)
 		require.NoError(t, err)
-		return tenants[0].World
+		return tenants[0].World()
 	}
 	// counts counts the generated orders placed by as_of, and those placed after it.
 	counts := func(w *domain.World) (byAsOf, after int) {
@@ -317,10 +317,10 @@ func TestBuildWithoutOrders(t *testing.T) {
 	tenants, err := Build(usersOnly, plain, cfg, nil)
 	require.NoError(t, err)
 	require.Len(t, tenants[0].Collections, 1)
-	assert.Zero(t, tenants[0].World.Orders.Len())
+	assert.Zero(t, tenants[0].World().Orders.Len())
 	withOrders, err := Build(bound, vocab, cfg, nil)
 	require.NoError(t, err)
-	assert.Equal(t, withOrders[0].World.Users, tenants[0].World.Users, "the users do not depend on orders")
+	assert.Equal(t, withOrders[0].World().Users, tenants[0].World().Users, "the users do not depend on orders")
 }
 
 func TestBuildProblemsNameTheFileTheLineAndTheFix(t *testing.T) {
@@ -423,7 +423,7 @@ func TestATenantOfZeroUsersBuilds(t *testing.T) {
 	require.NoError(t, err)
 	tenants, err := build(t, cfg, nil)
 	require.NoError(t, err)
-	w := tenants[0].World
+	w := tenants[0].World()
 	assert.Empty(t, w.Users, "no users, and so no future ones")
 	assert.Zero(t, w.Orders.Len())
 	for _, c := range tenants[0].Collections {

@@ -463,7 +463,7 @@ func TestADumpOfPinnedOrdersIsAPinnedOrdersFile(t *testing.T) {
 	// partner-mock dump --resource orders --format json writes the API's order objects: for the
 	// pinned users, that is a valid pinned-orders file, and it reads back the orders it came from.
 	tenants := builtInTenants(t)
-	w := tenants[0].World
+	w := tenants[0].World()
 	dumper, ok := orders.Resource.(resource.Dumper)
 	require.True(t, ok)
 	_, page := find(tenants[0].Collections[ordersCollection], query.Query{At: w.AsOf, Groups: []query.Group{{Key: 0, Value: "member-001"}}})

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cryptofi/partner-mock/mock/internal/domain"
 	"github.com/cryptofi/partner-mock/mock/internal/engine"
@@ -18,11 +19,71 @@ import (
 )
 
 // Tenant is one FI's world and its resources' collections, ready to serve.
+//
+// The admin API changes a tenant while it serves. Requests read without locks: each reads one
+// collection's records through one snapshot (Collection.Now), and the world through World.
+// Changes are serialized by Edit and Reset.
 type Tenant struct {
 	Config TenantConfig
-	World  *domain.World
 	// Collections hold the served resources' records, in the order Build was given them.
 	Collections []*resource.Collection
+
+	world atomic.Pointer[domain.World]
+	// base is the world as built, which Reset goes back to.
+	base *domain.World
+	// mu serializes changes.
+	mu sync.Mutex
+}
+
+// NewTenant returns a tenant serving the world w through collections, as built.
+func NewTenant(cfg TenantConfig, w *domain.World, collections []*resource.Collection) *Tenant {
+	t := &Tenant{Config: cfg, Collections: collections, base: w}
+	t.world.Store(w)
+	return t
+}
+
+// World returns the tenant's current world: the one its collections were built on, or the
+// latest a change published. Its AsOf never changes.
+func (t *Tenant) World() *domain.World { return t.world.Load() }
+
+// AsOf returns the instant the tenant's data is generated up to (Unix microseconds), which a
+// clock that is not set tells the tenant.
+func (t *Tenant) AsOf() int64 { return t.base.AsOf }
+
+// Edit runs change while no other Edit or Reset of t runs, with the current world. change
+// publishes its collections' new records (Collection.Swap) and returns the world they are
+// built on, which Edit then publishes as the current one; when it returns an error (or a nil
+// world) nothing is published. Only the world change is given may be edited (World.Edit).
+func (t *Tenant) Edit(change func(cur *domain.World) (*domain.World, error)) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	next, err := change(t.world.Load())
+	if err != nil {
+		return err
+	}
+	if next != nil {
+		t.world.Store(next)
+	}
+	return nil
+}
+
+// Reset puts the tenant back as built: its generated and pinned records, without any change.
+func (t *Tenant) Reset() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, c := range t.Collections {
+		c.Reset()
+	}
+	t.world.Store(t.base)
+}
+
+// Hold runs read while no change of t runs, with the current world: read sees the world and the
+// collections' records (Collection.Now) of one version. Requests need not hold it; they read
+// one collection each.
+func (t *Tenant) Hold(read func(w *domain.World)) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	read(t.world.Load())
 }
 
 // ReadFile reads a file named in a config (pinned users or orders), relative to the config.
@@ -234,7 +295,7 @@ func buildOne(cfg *Config, i int, p gen.Params, vocab domain.Vocab, pinned Pinne
 		}
 		addPinnedOrders(w.Orders, pinned.Orders, int32(generated))
 	}
-	t := &Tenant{Config: tc, World: w}
+	var collections []*resource.Collection
 	for _, b := range bound {
 		end := phase("index and render " + b.Name())
 		c, err := b.Build(w, b.Schema)
@@ -242,9 +303,9 @@ func buildOne(cfg *Config, i int, p gen.Params, vocab domain.Vocab, pinned Pinne
 		if err != nil {
 			return nil, fmt.Errorf("%s: tenants[%d]: %w", cfg.source(), i, err)
 		}
-		t.Collections = append(t.Collections, c)
+		collections = append(collections, c)
 	}
-	return t, nil
+	return NewTenant(tc, w, collections), nil
 }
 
 // userPositions returns a constant-time lookup of users by user_account_id.

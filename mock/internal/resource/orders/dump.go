@@ -10,7 +10,7 @@ import (
 // AppendDumpItem appends the order object as the API renders it: a JSON dump of orders is a
 // valid pinned-orders file for the same users pinned.
 func (orders) AppendDumpItem(b []byte, w *domain.World, p int32, at int64) []byte {
-	o := w.Orders.Order(p)
+	o := w.Order(p)
 	return AppendOrder(b, w, &o, at)
 }
 
@@ -23,14 +23,14 @@ var csvHeader = []string{
 func (orders) CSVHeader() []string { return csvHeader }
 
 func (orders) CSVRows(w *domain.World, p int32, at int64, emit func([]string) error) error {
-	o := w.Orders.Order(p)
+	o := w.Order(p)
 	v := &w.Orders.Vocab
 	status := v.Statuses[o.Status]
 	if at < o.SettledAt {
 		status = domain.OrderPending
 	}
 	row := []string{
-		o.ID.String(), w.Users[o.User].ID, string(v.Products[o.Product]), string(v.Sides[o.Side]), v.Symbols[o.Symbol],
+		o.ID.String(), w.User(o.User).ID, string(v.Products[o.Product]), string(v.Sides[o.Side]), w.Symbol(o.Symbol),
 		string(domain.AppendDecimal(nil, o.Quantity, o.QuantityPlaces)), o.Notional.String(), o.Fee.String(),
 		string(status), string(render.AppendMicros(nil, o.PlacedAt)), "", strconv.FormatBool(o.Recurring()), "",
 	}
@@ -38,7 +38,7 @@ func (orders) CSVRows(w *domain.World, p int32, at int64, emit func([]string) er
 		row[10] = string(render.AppendMicros(nil, o.SettledAt))
 	}
 	if o.Recurring() {
-		row[12] = w.Orders.Series[o.Series].String()
+		row[12] = w.SeriesID(o.Series).String()
 	}
 	return emit(row)
 }

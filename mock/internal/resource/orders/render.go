@@ -12,11 +12,16 @@ type items struct {
 }
 
 func (it items) AppendItem(b []byte, p int32, at int64) []byte {
-	o := it.w.Orders.Order(p)
+	o := it.w.Order(p)
 	return AppendOrder(b, it.w, &o, at)
 }
 
-func (it items) SettledAt(p int32) int64 { return it.w.Orders.SettledAt(p) }
+func (it items) SettledAt(p int32) int64 {
+	if int(p) < it.w.Orders.Len() {
+		return it.w.Orders.SettledAt(p)
+	}
+	return it.w.Order(p).SettledAt
+}
 
 // AppendOrder appends the order object of o, one of w's orders, in its state at instant at
 // (Unix microseconds). Keys come in the live API's order; completed_at is there exactly when
@@ -26,13 +31,13 @@ func AppendOrder(b []byte, w *domain.World, o *domain.Order, at int64) []byte {
 	b = append(b, `{"order_id":"`...)
 	b = o.ID.Append(b)
 	b = append(b, `","user_account_id":`...)
-	b = pyjson.AppendString(b, w.Users[o.User].ID)
+	b = pyjson.AppendString(b, w.User(o.User).ID)
 	b = append(b, `,"product":`...)
 	b = pyjson.AppendString(b, string(v.Products[o.Product]))
 	b = append(b, `,"side":`...)
 	b = pyjson.AppendString(b, string(v.Sides[o.Side]))
 	b = append(b, `,"symbol":`...)
-	b = pyjson.AppendString(b, v.Symbols[o.Symbol])
+	b = pyjson.AppendString(b, w.Symbol(o.Symbol))
 	b = append(b, `,"quantity":"`...)
 	b = domain.AppendDecimal(b, o.Quantity, o.QuantityPlaces)
 	b = append(b, `","notional":"`...)
@@ -56,7 +61,7 @@ func AppendOrder(b []byte, w *domain.World, o *domain.Order, at int64) []byte {
 	b = append(b, `,"is_recurring_order":`...)
 	if o.Recurring() {
 		b = append(b, `true,"recurring_order_id":"`...)
-		b = w.Orders.Series[o.Series].Append(b)
+		b = w.SeriesID(o.Series).Append(b)
 		return append(b, `"}`...)
 	}
 	return append(b, `false}`...)

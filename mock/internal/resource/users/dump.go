@@ -12,7 +12,7 @@ const createdAtLayout = "2006-01-02T15:04:05.999999Z07:00"
 // AppendDumpItem appends the user object with created_at as its last key, which makes a JSON
 // dump a valid pinned-users file.
 func (users) AppendDumpItem(b []byte, w *domain.World, p int32, at int64) []byte {
-	u := &w.Users[p]
+	u := w.User(p)
 	b = AppendUser(b, u, at)
 	b = b[:len(b)-1] // the closing brace
 	b = append(b, `,"created_at":"`...)
@@ -29,7 +29,7 @@ var csvHeader = []string{
 func (users) CSVHeader() []string { return csvHeader }
 
 func (users) CSVRows(w *domain.World, p int32, at int64, emit func([]string) error) error {
-	u := &w.Users[p]
+	u := w.User(p)
 	row := make([]string, len(csvHeader))
 	row[0] = u.ID
 	row[1] = u.CreatedTime().Format(createdAtLayout)

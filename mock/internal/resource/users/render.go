@@ -8,14 +8,14 @@ import (
 
 // items renders a world's users.
 type items struct {
-	users []domain.User
+	w *domain.World
 }
 
 func (it items) AppendItem(b []byte, p int32, at int64) []byte {
-	return AppendUser(b, &it.users[p], at)
+	return AppendUser(b, it.w.User(p), at)
 }
 
-func (it items) SettledAt(p int32) int64 { return it.users[p].SettledAt() }
+func (it items) SettledAt(p int32) int64 { return it.w.User(p).SettledAt() }
 
 // AppendUser appends the user object in its state at instant at (Unix microseconds): accounts,
 // total_current_market_value, user_account_id. An account shows its KYC state at at, and

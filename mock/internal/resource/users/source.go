@@ -32,11 +32,11 @@ func newSource(w *domain.World, schema query.Schema) *source {
 	return s
 }
 
-func (s *source) Len() int           { return len(s.w.Users) }
-func (s *source) Time(i int32) int64 { return s.w.Users[i].CreatedAt }
+func (s *source) Len() int           { return s.w.UserLen() }
+func (s *source) Time(i int32) int64 { return s.w.User(i).CreatedAt }
 
 func (s *source) Cell(i int32, col int) engine.Cell {
-	a, ok := s.w.Users[i].Account(s.products[col])
+	a, ok := s.w.User(i).Account(s.products[col])
 	if !ok {
 		return engine.Static(0)
 	}
@@ -50,6 +50,7 @@ func (s *source) Cell(i int32, col int) engine.Cell {
 func (s *source) Group(int32, int) int32 { return 0 }
 func (s *source) Groups(int) int         { return 0 }
 
+// IDOrder is called when the table is built, on the world as built.
 func (s *source) IDOrder() []int32 {
 	users := s.w.Users
 	id := func(i int32) string { return users[i].ID }
@@ -57,12 +58,12 @@ func (s *source) IDOrder() []int32 {
 	return engine.SortByKey(len(users), func(i int32) uint64 { return engine.StringKey(users[i].ID, cp) }, s.CompareID)
 }
 
-func (s *source) ID(i int32) string { return s.w.Users[i].ID }
+func (s *source) ID(i int32) string { return s.w.User(i).ID }
 
 func (s *source) CompareID(i, j int32) int {
-	return strings.Compare(s.w.Users[i].ID, s.w.Users[j].ID)
+	return strings.Compare(s.w.User(i).ID, s.w.User(j).ID)
 }
 
-func (s *source) Position(id string) (int32, bool) { return s.w.UserPosition(id) }
+func (s *source) Position(id string) (int32, bool) { return s.w.FindUser(id) }
 
 func (s *source) GroupOf(int, string) (int32, bool) { return 0, false }
