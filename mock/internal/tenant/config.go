@@ -4,6 +4,7 @@ package tenant
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"time"
@@ -18,6 +19,8 @@ type Config struct {
 	Tenants []TenantConfig `yaml:"tenants"`
 	// Clock sets the mock's time; flags override it. Nil is frozen at each tenant's as_of.
 	Clock *ClockConfig `yaml:"clock"`
+	// Admin turns the admin API (/__admin/) on; flags override it. Nil leaves it off.
+	Admin *AdminConfig `yaml:"admin"`
 
 	// Source names the file in messages ("my-tenants.yaml", "built-in tenants.yaml").
 	Source string `yaml:"-"`
@@ -72,6 +75,31 @@ type ClockConfig struct {
 	Start *time.Time `yaml:"start"`
 	// Speed is mock seconds per wall second when live; nil is 1.
 	Speed *float64 `yaml:"speed"`
+}
+
+// AdminConfig is the config file's admin section.
+type AdminConfig struct {
+	// Token is the secret admin requests carry as "Authorization: Bearer TOKEN" (CheckAdminToken
+	// says which tokens are accepted).
+	Token string `yaml:"token"`
+}
+
+// MinAdminTokenLen is the shortest admin token accepted.
+const MinAdminTokenLen = 8
+
+// CheckAdminToken returns what is wrong with an admin token, or "". A token is at least
+// MinAdminTokenLen printable ASCII characters without spaces, so it travels in a header as
+// written. Messages never show the token: it is a secret.
+func CheckAdminToken(token string) string {
+	if len(token) < MinAdminTokenLen {
+		return fmt.Sprintf("want at least %d characters (a random string, e.g. from openssl rand -hex 16), got %d", MinAdminTokenLen, len(token))
+	}
+	for i := 0; i < len(token); i++ {
+		if c := token[i]; c <= ' ' || c > '~' {
+			return fmt.Sprintf("character %d is a space, a control character or not ASCII; a token is sent in a header, so use printable ASCII without spaces", i+1)
+		}
+	}
+	return ""
 }
 
 // DefaultFuture is the horizon of a tenant whose config does not set future: a year.

@@ -34,6 +34,9 @@ func fileError(file string, ps []problem.Problem) *problem.List {
 type decoder struct {
 	problems []problem.Problem
 	lines    map[string]int
+	// json decodes JSON read as YAML nodes (decodeJSON): text fields then take strings only,
+	// and messages use JSON's words (object, array, string).
+	json bool
 }
 
 // decodeFile decodes a single-document file into out, a pointer to a struct.
@@ -103,7 +106,7 @@ func (d *decoder) value(n *yaml.Node, path string, v reflect.Value) {
 		d.fraction(n, path, v)
 	case v.Kind() == reflect.Bool:
 		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
-			d.add(n, path, "want true or false, got %s", describe(n))
+			d.add(n, path, "want true or false, got %s", d.describe(n))
 			return
 		}
 		v.SetBool(n.Value == "true" || n.Value == "True" || n.Value == "TRUE")
@@ -111,7 +114,11 @@ func (d *decoder) value(n *yaml.Node, path string, v reflect.Value) {
 		d.mapping(n, path, v)
 	case v.Kind() == reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
-			d.add(n, path, "want a list (one \"- item\" per line, or [a, b]), got %s", describeAt(n, path))
+			want := "a list (one \"- item\" per line, or [a, b])"
+			if d.json {
+				want = "an array"
+			}
+			d.add(n, path, "want %s, got %s", want, d.describeAt(n, path))
 			return
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
@@ -121,7 +128,11 @@ func (d *decoder) value(n *yaml.Node, path string, v reflect.Value) {
 		v.Set(s)
 	case v.Kind() == reflect.String:
 		if n.Kind != yaml.ScalarNode {
-			d.add(n, path, "want a single value, got %s", describeAt(n, path))
+			d.add(n, path, "want a single value, got %s", d.describeAt(n, path))
+			return
+		}
+		if d.json && n.ShortTag() != "!!str" {
+			d.add(n, path, "want a string, got %s", d.describeAt(n, path))
 			return
 		}
 		// Any scalar is text as written: api_keys: [12345] is the key "12345".
@@ -133,7 +144,7 @@ func (d *decoder) value(n *yaml.Node, path string, v reflect.Value) {
 			return
 		}
 		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
-			d.add(n, path, "want a whole number such as %s, got %s", example(v.Kind()), describe(n))
+			d.add(n, path, "want a whole number such as %s, got %s", example(v.Kind()), d.describe(n))
 			return
 		}
 		if err := n.Decode(v.Addr().Interface()); err != nil {
@@ -148,7 +159,11 @@ func (d *decoder) value(n *yaml.Node, path string, v reflect.Value) {
 // mapping decodes a mapping node into struct v by the fields' yaml tags.
 func (d *decoder) mapping(n *yaml.Node, path string, v reflect.Value) {
 	if n.Kind != yaml.MappingNode {
-		d.add(n, path, "want fields (name: value), got %s", describe(n))
+		want := "fields (name: value)"
+		if d.json {
+			want = "an object"
+		}
+		d.add(n, path, "want %s, got %s", want, d.describe(n))
 		return
 	}
 	fields := map[string]int{}
@@ -195,11 +210,37 @@ func join(path, field string) string {
 
 // describeAt is describe, except that under api_keys it never shows the value: keys are
 // secrets and are never echoed.
-func describeAt(n *yaml.Node, path string) string {
+func (d *decoder) describeAt(n *yaml.Node, path string) string {
 	if strings.Contains(path, "api_keys") && n.Kind == yaml.ScalarNode {
 		return "a single value"
 	}
-	return describe(n)
+	return d.describe(n)
+}
+
+// describe names what a node holds, for messages, in JSON's words when decoding JSON.
+func (d *decoder) describe(n *yaml.Node) string {
+	if !d.json {
+		return describe(n)
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "an object"
+	case yaml.SequenceNode:
+		return "an array"
+	}
+	v := n.Value
+	if len(v) > 40 {
+		v = v[:40] + "..."
+	}
+	switch n.ShortTag() {
+	case "!!int", "!!float":
+		return "the number " + v
+	case "!!bool":
+		return "the boolean " + v
+	case "!!str":
+		return fmt.Sprintf("the string %q", v)
+	}
+	return v
 }
 
 // describe names what a node holds, for messages.
@@ -250,14 +291,14 @@ func numberRange(k reflect.Kind) string {
 func (d *decoder) instant(n *yaml.Node, path string, v reflect.Value) {
 	const want = "want an RFC 3339 instant such as 2025-10-01T00:00:00Z"
 	if n.Kind != yaml.ScalarNode {
-		d.add(n, path, "%s, got %s", want, describe(n))
+		d.add(n, path, "%s, got %s", want, d.describe(n))
 		return
 	}
 	switch n.ShortTag() {
 	case "!!timestamp":
 		var t time.Time
 		if err := n.Decode(&t); err != nil {
-			d.add(n, path, "%s, got %s", want, describe(n))
+			d.add(n, path, "%s, got %s", want, d.describe(n))
 			return
 		}
 		v.Set(reflect.ValueOf(t))
@@ -265,12 +306,12 @@ func (d *decoder) instant(n *yaml.Node, path string, v reflect.Value) {
 		// A quoted value is not resolved by YAML: accept the same forms it would.
 		t, err := parseInstant(n.Value)
 		if err != nil {
-			d.add(n, path, "%s, got %s", want, describe(n))
+			d.add(n, path, "%s, got %s", want, d.describe(n))
 			return
 		}
 		v.Set(reflect.ValueOf(t))
 	default:
-		d.add(n, path, "%s, got %s", want, describe(n))
+		d.add(n, path, "%s, got %s", want, d.describe(n))
 	}
 }
 
@@ -278,12 +319,12 @@ func (d *decoder) instant(n *yaml.Node, path string, v reflect.Value) {
 func (d *decoder) duration(n *yaml.Node, path string, v reflect.Value) {
 	const want = "want a length of time such as 365d, 36h or 90m"
 	if n.Kind != yaml.ScalarNode {
-		d.add(n, path, "%s, got %s", want, describe(n))
+		d.add(n, path, "%s, got %s", want, d.describe(n))
 		return
 	}
 	dur, err := ParseDuration(n.Value)
 	if err != nil {
-		d.add(n, path, "%s, got %s", want, describe(n))
+		d.add(n, path, "%s, got %s", want, d.describe(n))
 		return
 	}
 	v.SetInt(int64(dur))
@@ -314,12 +355,12 @@ func fmtDays(d time.Duration) string {
 func (d *decoder) fraction(n *yaml.Node, path string, v reflect.Value) {
 	tag := n.ShortTag()
 	if n.Kind != yaml.ScalarNode || (tag != "!!int" && tag != "!!float") {
-		d.add(n, path, "want a number such as 2.5, got %s", describe(n))
+		d.add(n, path, "want a number such as 2.5, got %s", d.describe(n))
 		return
 	}
 	f, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-		d.add(n, path, "want a number such as 2.5, got %s", describe(n))
+		d.add(n, path, "want a number such as 2.5, got %s", d.describe(n))
 		return
 	}
 	v.SetFloat(f)

@@ -60,7 +60,7 @@ func (d *decoder) apiKeys(n *yaml.Node, path string) ([]string, []faults.Profile
 		return nil, nil
 	}
 	if n.Kind != yaml.SequenceNode {
-		d.add(n, path, "want a list (one \"- item\" per line, or [a, b]), got %s", describeAt(n, path))
+		d.add(n, path, "want a list (one \"- item\" per line, or [a, b]), got %s", d.describeAt(n, path))
 		return nil, nil
 	}
 	keys := make([]string, len(n.Content))
@@ -122,7 +122,7 @@ func (d *decoder) keyWithFaults(n *yaml.Node, at string) (string, faults.Profile
 		case val.Kind == yaml.ScalarNode:
 			key = val.Value
 		default:
-			d.add(val, at, "key: want the key as a single value, got %s", describe(val))
+			d.add(val, at, "key: want the key as a single value, got %s", d.describe(val))
 		}
 	}
 	if _, ok := seen["key"]; !ok && !unknown {

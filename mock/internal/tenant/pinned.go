@@ -71,91 +71,94 @@ func (rules PinnedRules) Parse(source string, data []byte) ([]domain.User, error
 // checkPinned returns every problem of f's users.
 func checkPinned(f pinnedFile, lines map[string]int, rules PinnedRules) []problem.Problem {
 	var problems []problem.Problem
-	var cur string // the user being checked, for paths
+	ids := map[string]string{}
+	for i, pu := range f.Users {
+		problems = append(problems, rules.checkUser(pu, fmt.Sprintf("users[%d]", i), lines, ids)...)
+	}
+	return problems
+}
+
+// checkUser returns every problem of pu, the user at path (empty for a user alone). ids maps
+// the ids of the users checked before to their paths, and gets pu's; nil checks no uniqueness.
+func (rules PinnedRules) checkUser(pu pinnedUser, cur string, lines map[string]int, ids map[string]string) []problem.Problem {
+	var problems []problem.Problem
 	bad := func(field, format string, args ...any) {
-		path := cur
-		if field != "" {
-			path += "." + field
-		}
+		path := join(cur, field)
 		problems = append(problems, problem.Problem{Line: lineOf(lines, path), Path: path, Msg: fmt.Sprintf(format, args...)})
 	}
-	ids := map[string]string{}
 	asOf := rules.AsOf.UTC().Format(time.RFC3339)
-	for i, pu := range f.Users {
-		cur = fmt.Sprintf("users[%d]", i)
-		if msg := checkID(pu.ID); msg != "" {
-			bad("user_account_id", "%s", msg)
-		} else if first, dup := ids[pu.ID]; dup {
-			bad("user_account_id", "%q is also the id of %s; ids must be unique", pu.ID, first)
-		} else {
-			ids[pu.ID] = cur
-		}
+	if msg := checkID(pu.ID); msg != "" {
+		bad("user_account_id", "%s", msg)
+	} else if first, dup := ids[pu.ID]; dup {
+		bad("user_account_id", "%q is also the id of %s; ids must be unique", pu.ID, first)
+	} else if ids != nil {
+		ids[pu.ID] = cur
+	}
+	switch {
+	case pu.CreatedAt.IsZero():
+		bad("created_at", "required: when the user signed up, e.g. created_at: 2025-08-12T15:40:00Z")
+	case pu.CreatedAt.Nanosecond()%1000 != 0:
+		bad("created_at", "at most microsecond precision, got %s", pu.CreatedAt.Format(time.RFC3339Nano))
+	case !rules.AsOf.IsZero() && !pu.CreatedAt.Before(rules.AsOf):
+		bad("created_at", "%s is not before the tenant's as_of %s; move it earlier or raise as_of",
+			pu.CreatedAt.UTC().Format(time.RFC3339Nano), asOf)
+	}
+	if len(pu.Accounts) == 0 {
+		bad("accounts", "at least one account is required (the API has 1 to 4 per user)")
+	}
+	if len(pu.Accounts) > len(rules.Vocab.Products) {
+		bad("accounts", "%d accounts, but there are only %d products; a user has at most one per product", len(pu.Accounts), len(rules.Vocab.Products))
+	}
+	var sum domain.Money
+	sumOK := true
+	products := map[string]int{}
+	for j, pa := range pu.Accounts {
+		at := fmt.Sprintf("accounts[%d]", j)
 		switch {
-		case pu.CreatedAt.IsZero():
-			bad("created_at", "required: when the user signed up, e.g. created_at: 2025-08-12T15:40:00Z")
-		case pu.CreatedAt.Nanosecond()%1000 != 0:
-			bad("created_at", "at most microsecond precision, got %s", pu.CreatedAt.Format(time.RFC3339Nano))
-		case !rules.AsOf.IsZero() && !pu.CreatedAt.Before(rules.AsOf):
-			bad("created_at", "%s is not before the tenant's as_of %s; move it earlier or raise as_of",
-				pu.CreatedAt.UTC().Format(time.RFC3339Nano), asOf)
+		case !slices.Contains(rules.Vocab.Products, domain.Product(pa.Product)):
+			bad(at+".product", "%q is not a product; want one of %s", pa.Product, joinValues(rules.Vocab.Products))
+		default:
+			if first, dup := products[pa.Product]; dup {
+				bad(at+".product", "%s also appears in accounts[%d]; a user has at most one account per product", pa.Product, first)
+			}
+			products[pa.Product] = j
 		}
-		if len(pu.Accounts) == 0 {
-			bad("accounts", "at least one account is required (the API has 1 to 4 per user)")
+		if !slices.Contains(rules.Vocab.KycStatuses, domain.KycStatus(pa.Status)) {
+			bad(at+".kyc_status", "%q is not a KYC status; want one of %s", pa.Status, joinValues(rules.Vocab.KycStatuses))
 		}
-		if len(pu.Accounts) > len(rules.Vocab.Products) {
-			bad("accounts", "%d accounts, but there are only %d products; a user has at most one per product", len(pu.Accounts), len(rules.Vocab.Products))
+		if v, err := domain.ParseMoney(pa.Value); err != nil {
+			bad(at+".current_market_value", "%v", err)
+			sumOK = false
+		} else if v < 0 {
+			bad(at+".current_market_value", "%s is negative; a market value is 0.00 or more", v)
+			sumOK = false
+		} else {
+			sum += v
 		}
-		var sum domain.Money
-		sumOK := true
-		products := map[string]int{}
-		for j, pa := range pu.Accounts {
-			at := fmt.Sprintf("accounts[%d]", j)
+		approved := pa.Status == string(domain.StatusApproved)
+		switch {
+		case approved && pa.ApprovedAt == nil:
+			bad(at+".kyc_approved_at", "required when kyc_status is approved, e.g. kyc_approved_at: 2025-08-14T17:02:31Z")
+		case !approved && pa.ApprovedAt != nil:
+			bad(at+".kyc_approved_at", "only approved accounts have one (kyc_status is %s); remove it", pa.Status)
+		case approved:
+			ts := pa.ApprovedAt.UTC().Format(time.RFC3339Nano)
 			switch {
-			case !slices.Contains(rules.Vocab.Products, domain.Product(pa.Product)):
-				bad(at+".product", "%q is not a product; want one of %s", pa.Product, joinValues(rules.Vocab.Products))
-			default:
-				if first, dup := products[pa.Product]; dup {
-					bad(at+".product", "%s also appears in accounts[%d]; a user has at most one account per product", pa.Product, first)
-				}
-				products[pa.Product] = j
-			}
-			if !slices.Contains(rules.Vocab.KycStatuses, domain.KycStatus(pa.Status)) {
-				bad(at+".kyc_status", "%q is not a KYC status; want one of %s", pa.Status, joinValues(rules.Vocab.KycStatuses))
-			}
-			if v, err := domain.ParseMoney(pa.Value); err != nil {
-				bad(at+".current_market_value", "%v", err)
-				sumOK = false
-			} else if v < 0 {
-				bad(at+".current_market_value", "%s is negative; a market value is 0.00 or more", v)
-				sumOK = false
-			} else {
-				sum += v
-			}
-			approved := pa.Status == string(domain.StatusApproved)
-			switch {
-			case approved && pa.ApprovedAt == nil:
-				bad(at+".kyc_approved_at", "required when kyc_status is approved, e.g. kyc_approved_at: 2025-08-14T17:02:31Z")
-			case !approved && pa.ApprovedAt != nil:
-				bad(at+".kyc_approved_at", "only approved accounts have one (kyc_status is %s); remove it", pa.Status)
-			case approved:
-				ts := pa.ApprovedAt.UTC().Format(time.RFC3339Nano)
-				switch {
-				case pa.ApprovedAt.Nanosecond() != 0:
-					bad(at+".kyc_approved_at", "whole seconds only (the API renders YYYY-MM-DDTHH:MM:SSZ), got %s", ts)
-				case !pu.CreatedAt.IsZero() && pa.ApprovedAt.Before(pu.CreatedAt):
-					bad(at+".kyc_approved_at", "%s is before created_at %s; approval comes after sign-up",
-						ts, pu.CreatedAt.UTC().Format(time.RFC3339Nano))
-				case !rules.AsOf.IsZero() && pa.ApprovedAt.After(rules.AsOf):
-					bad(at+".kyc_approved_at", "%s is after the tenant's as_of %s; move it earlier or raise as_of", ts, asOf)
-				}
+			case pa.ApprovedAt.Nanosecond() != 0:
+				bad(at+".kyc_approved_at", "whole seconds only (the API renders YYYY-MM-DDTHH:MM:SSZ), got %s", ts)
+			case !pu.CreatedAt.IsZero() && pa.ApprovedAt.Before(pu.CreatedAt):
+				bad(at+".kyc_approved_at", "%s is before created_at %s; approval comes after sign-up",
+					ts, pu.CreatedAt.UTC().Format(time.RFC3339Nano))
+			case !rules.AsOf.IsZero() && pa.ApprovedAt.After(rules.AsOf):
+				bad(at+".kyc_approved_at", "%s is after the tenant's as_of %s; move it earlier or raise as_of", ts, asOf)
 			}
 		}
-		if pu.Total != "" && sumOK {
-			if t, err := domain.ParseMoney(pu.Total); err != nil {
-				bad("total_current_market_value", "%v", err)
-			} else if t != sum {
-				bad("total_current_market_value", "%s is not the sum of the accounts' values (%s); fix it or leave it out to have it computed", t, sum)
-			}
+	}
+	if pu.Total != "" && sumOK {
+		if t, err := domain.ParseMoney(pu.Total); err != nil {
+			bad("total_current_market_value", "%v", err)
+		} else if t != sum {
+			bad("total_current_market_value", "%s is not the sum of the accounts' values (%s); fix it or leave it out to have it computed", t, sum)
 		}
 	}
 	return problems

@@ -77,139 +77,173 @@ func (rules PinnedRules) ParseOrders(source string, data []byte, users []domain.
 
 func checkPinnedOrders(f pinnedOrderFile, lines map[string]int, rules PinnedRules, users []domain.User) ([]PinnedOrder, []problem.Problem) {
 	var problems []problem.Problem
-	var cur string
+	ids := map[domain.UUID]string{}
+	out := make([]PinnedOrder, len(f.Orders))
+	pinned := orderOwners{
+		find: func(id string) (int, *domain.User) {
+			i := slices.IndexFunc(users, func(u domain.User) bool { return u.ID == id })
+			if i < 0 {
+				return -1, nil
+			}
+			return i, &users[i]
+		},
+		who:  "pinned user",
+		what: "pinned user of this tenant",
+		hint: "pinned orders belong to the users of pinned_users",
+	}
+	for i, po := range f.Orders {
+		var ps []problem.Problem
+		out[i], ps = rules.checkOrder(po, fmt.Sprintf("orders[%d]", i), lines, ids, pinned)
+		problems = append(problems, ps...)
+	}
+	if len(problems) == 0 {
+		problems = append(problems, checkSeries(out, lines, users)...)
+	}
+	return out, problems
+}
+
+// orderOwners finds the users orders belong to.
+type orderOwners struct {
+	// find returns the index of the user with user_account_id id, as PinnedOrder.User holds
+	// it, and the user; -1 when there is none.
+	find func(id string) (int, *domain.User)
+	// who names the kind of user an order needs ("pinned user"), what the users find knows
+	// ("pinned user of this tenant"), and hint says where they come from.
+	who, what, hint string
+}
+
+// checkOrder checks po, the order at path cur (empty for an order alone), against every rule
+// but the series' (checkSeries), and returns it converted. ids maps the ids of the orders
+// checked before to their paths, and gets po's; nil checks no uniqueness.
+func (rules PinnedRules) checkOrder(po pinnedOrder, cur string, lines map[string]int, ids map[domain.UUID]string, users orderOwners) (PinnedOrder, []problem.Problem) {
+	var problems []problem.Problem
 	bad := func(field, format string, args ...any) {
-		path := cur
-		if field != "" {
-			path += "." + field
-		}
+		path := join(cur, field)
 		problems = append(problems, problem.Problem{Line: lineOf(lines, path), Path: path, Msg: fmt.Sprintf(format, args...)})
 	}
 	v := rules.Vocab
 	asOf := rules.AsOf.UTC().Format(time.RFC3339)
-	ids := map[domain.UUID]string{}
-	out := make([]PinnedOrder, len(f.Orders))
-	for i, po := range f.Orders {
-		cur = fmt.Sprintf("orders[%d]", i)
-		o := &out[i]
-		switch id, ok := domain.ParseUUID(po.ID); {
-		case po.ID == "":
-			bad("order_id", "required: the order's tx_id, a lowercase UUID such as 7f9c24e8-3b1a-4c5d-9e2f-0a1b2c3d4e5f")
-		case !ok:
-			bad("order_id", "%q is not a lowercase UUID (8-4-4-4-12 hex digits)", po.ID)
-		case ids[id] != "":
-			bad("order_id", "%s is also the id of %s; ids must be unique", po.ID, ids[id])
-		default:
-			ids[id], o.ID = cur, id
-		}
-		o.User = slices.IndexFunc(users, func(u domain.User) bool { return u.ID == po.User })
-		switch {
-		case po.User == "":
-			bad("user_account_id", "required: the pinned user the order belongs to")
-		case o.User < 0:
-			bad("user_account_id", "%q is not a pinned user of this tenant; pinned orders belong to the users of pinned_users", po.User)
-		}
-		o.Product, o.Side, o.Status = domain.Product(po.Product), domain.OrderSide(po.Side), domain.OrderStatus(po.Status)
-		productOK := slices.Contains(v.Products, o.Product)
-		if !productOK {
-			bad("product", "%q is not a product; want one of %s", po.Product, joinValues(v.Products))
-		}
-		if !slices.Contains(v.OrderSides, o.Side) {
-			bad("side", "%q is not a side; want one of %s", po.Side, joinValues(v.OrderSides))
-		}
-		if !slices.Contains(v.OrderStatuses, o.Status) {
-			bad("status", "%q is not an order status; want one of %s", po.Status, joinValues(v.OrderStatuses))
-		}
-		switch {
-		case po.Symbol == "":
-			bad("symbol", "required, e.g. symbol: BTC")
-		case strings.IndexFunc(po.Symbol, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
-			bad("symbol", "%q contains a space or a control character", po.Symbol)
-		}
-		o.Symbol = po.Symbol
-		if productOK {
-			q, err := domain.ParseDecimal(po.Quantity, domain.QuantityPlaces(o.Product))
-			switch {
-			case err != nil:
-				bad("quantity", "%v (a %s quantity has %d places)", err, o.Product, domain.QuantityPlaces(o.Product))
-			case q <= 0:
-				bad("quantity", "%s is not more than 0", po.Quantity)
-			}
-			o.Quantity = q
-		}
-		if m, err := domain.ParseMoney(po.Notional); err != nil {
-			bad("notional", "%v", err)
-		} else if m <= 0 {
-			bad("notional", "%s is not more than 0.00", po.Notional)
-		} else {
-			o.Notional = m
-		}
-		if m, err := domain.ParseMoney(po.Fee); err != nil {
-			bad("fee", "%v", err)
-		} else if m < 0 {
-			bad("fee", "%s is negative; a fee is 0.00 or more", po.Fee)
-		} else {
-			o.Fee = m
-		}
-		placed := po.PlacedAt.UTC()
-		switch {
-		case po.PlacedAt.IsZero():
-			bad("placed_at", "required: when the order was placed, e.g. placed_at: 2025-09-03T14:05:00Z")
-		case placed.Nanosecond() != 0:
-			bad("placed_at", "whole seconds only (the API renders YYYY-MM-DDTHH:MM:SSZ), got %s", placed.Format(time.RFC3339Nano))
-		case !rules.AsOf.IsZero() && !placed.Before(rules.AsOf):
-			bad("placed_at", "%s is not before the tenant's as_of %s; move it earlier or raise as_of", placed.Format(time.RFC3339), asOf)
-		default:
-			o.PlacedAt = placed.UnixMicro()
-		}
-		if o.User >= 0 && productOK && o.PlacedAt != 0 {
-			u := &users[o.User]
-			switch a, ok := u.Account(o.Product); {
-			case !ok:
-				bad("product", "user %s has no %s account; an order is placed on an account of its user", u.ID, o.Product)
-			case a.Status != domain.StatusApproved:
-				bad("product", "user %s's %s account is %s; orders are placed on approved accounts only", u.ID, o.Product, a.Status)
-			case a.ApprovedAt > placed.Unix():
-				bad("placed_at", "%s is before user %s's %s account was approved (%s); an order comes after approval",
-					placed.Format(time.RFC3339), u.ID, o.Product, time.Unix(a.ApprovedAt, 0).UTC().Format(time.RFC3339))
-			}
-		}
-		completed := o.Status == domain.OrderCompleted
-		switch c := po.CompletedAt; {
-		case completed && c == nil:
-			bad("completed_at", "required when status is completed, e.g. completed_at: 2025-09-03T14:05:02Z")
-		case !completed && c != nil:
-			bad("completed_at", "only completed orders have one (status is %s); remove it", po.Status)
-		case completed:
-			ct := c.UTC()
-			switch {
-			case ct.Nanosecond() != 0:
-				bad("completed_at", "whole seconds only, got %s", ct.Format(time.RFC3339Nano))
-			case ct.Before(placed):
-				bad("completed_at", "%s is before placed_at %s; an order completes after it is placed", ct.Format(time.RFC3339), placed.Format(time.RFC3339))
-			case !rules.AsOf.IsZero() && ct.After(rules.AsOf):
-				bad("completed_at", "%s is after the tenant's as_of %s; move it earlier or raise as_of", ct.Format(time.RFC3339), asOf)
-			default:
-				o.CompletedAt = ct.UnixMicro()
-			}
-		}
-		recurring := po.Recurring != nil && *po.Recurring
-		switch sid, ok := domain.ParseUUID(po.SeriesID); {
-		case recurring && po.SeriesID == "":
-			bad("recurring_order_id", "required when is_recurring_order is true: the id the series' orders share, a lowercase UUID")
-		case !recurring && po.SeriesID != "":
-			bad("recurring_order_id", "only recurring orders have one; set is_recurring_order: true or remove it")
-		case recurring && !ok:
-			bad("recurring_order_id", "%q is not a lowercase UUID", po.SeriesID)
-		case recurring:
-			o.Series = &sid
-		}
-		if recurring && o.Side != "buy" && slices.Contains(v.OrderSides, o.Side) && slices.Contains(v.OrderSides, "buy") {
-			bad("side", "%s, but a recurring order is a buy; set side: buy or make it a one-off order", po.Side)
+	var out PinnedOrder
+	o := &out
+	switch id, ok := domain.ParseUUID(po.ID); {
+	case po.ID == "":
+		bad("order_id", "required: the order's tx_id, a lowercase UUID such as 7f9c24e8-3b1a-4c5d-9e2f-0a1b2c3d4e5f")
+	case !ok:
+		bad("order_id", "%q is not a lowercase UUID (8-4-4-4-12 hex digits)", po.ID)
+	case ids[id] != "":
+		bad("order_id", "%s is also the id of %s; ids must be unique", po.ID, ids[id])
+	default:
+		o.ID = id
+		if ids != nil {
+			ids[id] = cur
 		}
 	}
-	if len(problems) == 0 {
-		problems = append(problems, checkSeries(out, lines, users)...)
+	var u *domain.User
+	o.User = -1
+	switch {
+	case po.User == "":
+		bad("user_account_id", "required: the %s the order belongs to", users.who)
+	default:
+		if o.User, u = users.find(po.User); o.User < 0 {
+			bad("user_account_id", "%q is not a %s; %s", po.User, users.what, users.hint)
+		}
+	}
+	o.Product, o.Side, o.Status = domain.Product(po.Product), domain.OrderSide(po.Side), domain.OrderStatus(po.Status)
+	productOK := slices.Contains(v.Products, o.Product)
+	if !productOK {
+		bad("product", "%q is not a product; want one of %s", po.Product, joinValues(v.Products))
+	}
+	if !slices.Contains(v.OrderSides, o.Side) {
+		bad("side", "%q is not a side; want one of %s", po.Side, joinValues(v.OrderSides))
+	}
+	if !slices.Contains(v.OrderStatuses, o.Status) {
+		bad("status", "%q is not an order status; want one of %s", po.Status, joinValues(v.OrderStatuses))
+	}
+	switch {
+	case po.Symbol == "":
+		bad("symbol", "required, e.g. symbol: BTC")
+	case strings.IndexFunc(po.Symbol, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
+		bad("symbol", "%q contains a space or a control character", po.Symbol)
+	}
+	o.Symbol = po.Symbol
+	if productOK {
+		q, err := domain.ParseDecimal(po.Quantity, domain.QuantityPlaces(o.Product))
+		switch {
+		case err != nil:
+			bad("quantity", "%v (a %s quantity has %d places)", err, o.Product, domain.QuantityPlaces(o.Product))
+		case q <= 0:
+			bad("quantity", "%s is not more than 0", po.Quantity)
+		}
+		o.Quantity = q
+	}
+	if m, err := domain.ParseMoney(po.Notional); err != nil {
+		bad("notional", "%v", err)
+	} else if m <= 0 {
+		bad("notional", "%s is not more than 0.00", po.Notional)
+	} else {
+		o.Notional = m
+	}
+	if m, err := domain.ParseMoney(po.Fee); err != nil {
+		bad("fee", "%v", err)
+	} else if m < 0 {
+		bad("fee", "%s is negative; a fee is 0.00 or more", po.Fee)
+	} else {
+		o.Fee = m
+	}
+	placed := po.PlacedAt.UTC()
+	switch {
+	case po.PlacedAt.IsZero():
+		bad("placed_at", "required: when the order was placed, e.g. placed_at: 2025-09-03T14:05:00Z")
+	case placed.Nanosecond() != 0:
+		bad("placed_at", "whole seconds only (the API renders YYYY-MM-DDTHH:MM:SSZ), got %s", placed.Format(time.RFC3339Nano))
+	case !rules.AsOf.IsZero() && !placed.Before(rules.AsOf):
+		bad("placed_at", "%s is not before the tenant's as_of %s; move it earlier or raise as_of", placed.Format(time.RFC3339), asOf)
+	default:
+		o.PlacedAt = placed.UnixMicro()
+	}
+	if o.User >= 0 && productOK && o.PlacedAt != 0 {
+		switch a, ok := u.Account(o.Product); {
+		case !ok:
+			bad("product", "user %s has no %s account; an order is placed on an account of its user", u.ID, o.Product)
+		case a.Status != domain.StatusApproved:
+			bad("product", "user %s's %s account is %s; orders are placed on approved accounts only", u.ID, o.Product, a.Status)
+		case a.ApprovedAt > placed.Unix():
+			bad("placed_at", "%s is before user %s's %s account was approved (%s); an order comes after approval",
+				placed.Format(time.RFC3339), u.ID, o.Product, time.Unix(a.ApprovedAt, 0).UTC().Format(time.RFC3339))
+		}
+	}
+	completed := o.Status == domain.OrderCompleted
+	switch c := po.CompletedAt; {
+	case completed && c == nil:
+		bad("completed_at", "required when status is completed, e.g. completed_at: 2025-09-03T14:05:02Z")
+	case !completed && c != nil:
+		bad("completed_at", "only completed orders have one (status is %s); remove it", po.Status)
+	case completed:
+		ct := c.UTC()
+		switch {
+		case ct.Nanosecond() != 0:
+			bad("completed_at", "whole seconds only, got %s", ct.Format(time.RFC3339Nano))
+		case ct.Before(placed):
+			bad("completed_at", "%s is before placed_at %s; an order completes after it is placed", ct.Format(time.RFC3339), placed.Format(time.RFC3339))
+		case !rules.AsOf.IsZero() && ct.After(rules.AsOf):
+			bad("completed_at", "%s is after the tenant's as_of %s; move it earlier or raise as_of", ct.Format(time.RFC3339), asOf)
+		default:
+			o.CompletedAt = ct.UnixMicro()
+		}
+	}
+	recurring := po.Recurring != nil && *po.Recurring
+	switch sid, ok := domain.ParseUUID(po.SeriesID); {
+	case recurring && po.SeriesID == "":
+		bad("recurring_order_id", "required when is_recurring_order is true: the id the series' orders share, a lowercase UUID")
+	case !recurring && po.SeriesID != "":
+		bad("recurring_order_id", "only recurring orders have one; set is_recurring_order: true or remove it")
+	case recurring && !ok:
+		bad("recurring_order_id", "%q is not a lowercase UUID", po.SeriesID)
+	case recurring:
+		o.Series = &sid
+	}
+	if recurring && o.Side != "buy" && slices.Contains(v.OrderSides, o.Side) && slices.Contains(v.OrderSides, "buy") {
+		bad("side", "%s, but a recurring order is a buy; set side: buy or make it a one-off order", po.Side)
 	}
 	return out, problems
 }
@@ -253,14 +287,28 @@ func checkSeries(orders []PinnedOrder, lines map[string]int, users []domain.User
 
 // regular reports whether the orders at idx (sorted by placed_at) are evenly spaced or monthly.
 func regular(orders []PinnedOrder, idx []int) bool {
-	gap := orders[idx[1]].PlacedAt - orders[idx[0]].PlacedAt
+	times := make([]int64, len(idx))
+	for k, i := range idx {
+		times[k] = orders[i].PlacedAt
+	}
+	return RegularSeries(times)
+}
+
+// RegularSeries reports whether placed_at instants (Unix microseconds, ascending) are those of
+// a recurring series: a fixed gap, or the same day and time of consecutive months. Fewer than
+// three always are.
+func RegularSeries(times []int64) bool {
+	if len(times) < 3 {
+		return true
+	}
+	gap := times[1] - times[0]
 	even, monthly := gap > 0, true
-	first := time.UnixMicro(orders[idx[0]].PlacedAt).UTC()
-	for k := 1; k < len(idx); k++ {
-		if orders[idx[k]].PlacedAt-orders[idx[k-1]].PlacedAt != gap {
+	first := time.UnixMicro(times[0]).UTC()
+	for k := 1; k < len(times); k++ {
+		if times[k]-times[k-1] != gap {
 			even = false
 		}
-		if !time.UnixMicro(orders[idx[k]].PlacedAt).UTC().Equal(first.AddDate(0, k, 0)) {
+		if !time.UnixMicro(times[k]).UTC().Equal(first.AddDate(0, k, 0)) {
 			monthly = false
 		}
 	}
@@ -278,25 +326,32 @@ func addPinnedOrders(book *domain.OrderStore, orders []PinnedOrder, userBase int
 			sym = len(v.Symbols)
 			v.Symbols = append(v.Symbols, po.Symbol)
 		}
-		o := domain.Order{
-			ID: po.ID, User: userBase + int32(po.User), Series: -1, PlacedAt: po.PlacedAt, SettledAt: domain.Always,
-			Quantity: po.Quantity, Notional: po.Notional, Fee: po.Fee, Symbol: uint16(sym),
-			Product: uint8(v.ProductIndex(po.Product)), Side: uint8(v.SideIndex(po.Side)),
-			Status: uint8(v.StatusIndex(po.Status)), QuantityPlaces: domain.QuantityPlaces(po.Product),
-		}
-		if po.Status == domain.OrderCompleted {
-			// Pending until it completed: a time before completed_at shows it in flight.
-			o.SettledAt = po.CompletedAt
-		}
+		s := int32(-1)
 		if po.Series != nil {
-			s, ok := series[*po.Series]
-			if !ok {
+			var ok bool
+			if s, ok = series[*po.Series]; !ok {
 				s = int32(len(book.Series))
 				book.Series = append(book.Series, *po.Series)
 				series[*po.Series] = s
 			}
-			o.Series = s
 		}
-		book.Append(o)
+		book.Append(po.Domain(v, userBase+int32(po.User), uint16(sym), s))
 	}
+}
+
+// Domain returns the order po describes, placed by the user whose identity is user
+// (domain.World.UserIdentity), with its symbol's code and its series' index (-1 for none). Its
+// product, side and status are coded by v. A completed order is pending until completed_at, so
+// a time before it shows the order in flight; any other state holds from placement.
+func (po *PinnedOrder) Domain(v *domain.OrderVocab, user int32, symbol uint16, series int32) domain.Order {
+	o := domain.Order{
+		ID: po.ID, User: user, Series: series, PlacedAt: po.PlacedAt, SettledAt: domain.Always,
+		Quantity: po.Quantity, Notional: po.Notional, Fee: po.Fee, Symbol: symbol,
+		Product: uint8(v.ProductIndex(po.Product)), Side: uint8(v.SideIndex(po.Side)),
+		Status: uint8(v.StatusIndex(po.Status)), QuantityPlaces: domain.QuantityPlaces(po.Product),
+	}
+	if po.Status == domain.OrderCompleted {
+		o.SettledAt = po.CompletedAt
+	}
+	return o
 }

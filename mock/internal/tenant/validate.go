@@ -94,6 +94,17 @@ func (c *Config) Validate() error {
 			bad("clock", "start and speed set a live clock: add mode: live, or remove them")
 		}
 	}
+	if a := c.Admin; a != nil {
+		switch msg := CheckAdminToken(a.Token); {
+		case a.Token == "":
+			bad("admin.token", "required: the secret admin requests carry as Authorization: Bearer TOKEN, e.g. token: 3f9a1c0e2b7d4a65")
+		case msg != "":
+			bad("admin.token", "%s", msg)
+		case keys[a.Token] != "":
+			// Neither the token nor the key is echoed: both are secrets.
+			bad("admin.token", "the token is also an API key of %s; use a secret of its own", keys[a.Token])
+		}
+	}
 	if len(problems) > 0 {
 		sortProblems(problems)
 		return fileError(c.source(), problems)
