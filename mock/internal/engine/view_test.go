@@ -28,7 +28,7 @@ func (s *viewSource) Position(id string) (int32, bool) {
 // records (some replacing a removed record's id), removing added ones — and checks every query
 // against brute force over the view's records at each step.
 func TestViewsAgreeWithBruteForce(t *testing.T) {
-	for _, n := range []int{0, 1, 70, 900} {
+	for _, n := range []int{0, 1, 70, 900, 5000} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			base := randomSource(n, uint64(n)+40)
 			tab, err := New(testSchema, base)
