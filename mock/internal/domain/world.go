@@ -85,6 +85,15 @@ func (w *World) Order(p int32) Order {
 	return w.Orders.Order(p)
 }
 
+// OrderSeries returns the series of the order at position p (Order.Series), without decoding
+// the rest of it.
+func (w *World) OrderSeries(p int32) int32 {
+	if n := w.Orders.Len(); int(p) >= n {
+		return w.edits.orders[int(p)-n].Series
+	}
+	return w.Orders.SeriesOf(p)
+}
+
 // OrderLen returns the number of order positions, replaced and deleted ones included.
 func (w *World) OrderLen() int {
 	if w.edits == nil {

@@ -34,22 +34,7 @@ type pinnedOrder struct {
 }
 
 // PinnedOrder is a checked pinned order, before it joins a tenant's order book.
-type PinnedOrder struct {
-	ID domain.UUID
-	// User is the index of the order's user among the tenant's pinned users.
-	User     int
-	Product  domain.Product
-	Side     domain.OrderSide
-	Symbol   string
-	Quantity int64
-	Notional domain.Money
-	Fee      domain.Money
-	Status   domain.OrderStatus
-	// PlacedAt and CompletedAt are Unix microseconds; CompletedAt is 0 unless completed.
-	PlacedAt, CompletedAt int64
-	// Series is the recurring_order_id, or nil for a one-off order.
-	Series *domain.UUID
-}
+type PinnedOrder = domain.PinnedOrder
 
 // ParseOrders decodes and checks a pinned-orders file against every rule the API's orders obey
 // (BEHAVIOUR.md): each order belongs to one of users (the tenant's pinned users), on an account
@@ -291,28 +276,7 @@ func regular(orders []PinnedOrder, idx []int) bool {
 	for k, i := range idx {
 		times[k] = orders[i].PlacedAt
 	}
-	return RegularSeries(times)
-}
-
-// RegularSeries reports whether placed_at instants (Unix microseconds, ascending) are those of
-// a recurring series: a fixed gap, or the same day and time of consecutive months. Fewer than
-// three always are.
-func RegularSeries(times []int64) bool {
-	if len(times) < 3 {
-		return true
-	}
-	gap := times[1] - times[0]
-	even, monthly := gap > 0, true
-	first := time.UnixMicro(times[0]).UTC()
-	for k := 1; k < len(times); k++ {
-		if times[k]-times[k-1] != gap {
-			even = false
-		}
-		if !time.UnixMicro(times[k]).UTC().Equal(first.AddDate(0, k, 0)) {
-			monthly = false
-		}
-	}
-	return even || monthly
+	return domain.RegularSeries(times)
 }
 
 // addPinnedOrders appends checked pinned orders to a generated order store; their users are the
@@ -335,23 +299,6 @@ func addPinnedOrders(book *domain.OrderStore, orders []PinnedOrder, userBase int
 				series[*po.Series] = s
 			}
 		}
-		book.Append(po.Domain(v, userBase+int32(po.User), uint16(sym), s))
+		book.Append(po.Order(v, userBase+int32(po.User), uint16(sym), s))
 	}
-}
-
-// Domain returns the order po describes, placed by the user whose identity is user
-// (domain.World.UserIdentity), with its symbol's code and its series' index (-1 for none). Its
-// product, side and status are coded by v. A completed order is pending until completed_at, so
-// a time before it shows the order in flight; any other state holds from placement.
-func (po *PinnedOrder) Domain(v *domain.OrderVocab, user int32, symbol uint16, series int32) domain.Order {
-	o := domain.Order{
-		ID: po.ID, User: user, Series: series, PlacedAt: po.PlacedAt, SettledAt: domain.Always,
-		Quantity: po.Quantity, Notional: po.Notional, Fee: po.Fee, Symbol: symbol,
-		Product: uint8(v.ProductIndex(po.Product)), Side: uint8(v.SideIndex(po.Side)),
-		Status: uint8(v.StatusIndex(po.Status)), QuantityPlaces: domain.QuantityPlaces(po.Product),
-	}
-	if po.Status == domain.OrderCompleted {
-		o.SettledAt = po.CompletedAt
-	}
-	return o
 }

@@ -26,7 +26,7 @@ func (rules PinnedRules) ParseUser(data []byte, id string) (domain.User, error) 
 }
 
 // ParseOrder decodes and checks one order in the pinned-orders format, given as a JSON object,
-// with every rule of a pinned-orders file entry but the series' (RegularSeries), which need the
+// with every rule of a pinned-orders file entry but the series' (domain.RegularSeries), which need the
 // other orders. id is the order_id the request names: the body's must be the same, or absent.
 // user finds the order's user by user_account_id: its identity (PinnedOrder.User) and its
 // current record, or -1 when the FI has none. Problems are as ParseUser's.
