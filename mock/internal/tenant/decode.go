@@ -331,11 +331,16 @@ func (d *decoder) duration(n *yaml.Node, path string, v reflect.Value) {
 }
 
 // ParseDuration reads a length of time: Go's form (36h, 90m, 1h30m) or a whole number of days
-// (365d), which Go's form lacks and configs need most.
+// (365d), which Go's form lacks and configs need most. Either may be signed (-2d, -90m).
 func ParseDuration(s string) (time.Duration, error) {
-	if days, ok := strings.CutSuffix(s, "d"); ok && isDigits(days) {
+	days, ok := strings.CutSuffix(s, "d")
+	unsigned := days
+	if len(days) > 0 && (days[0] == '-' || days[0] == '+') {
+		unsigned = days[1:]
+	}
+	if ok && isDigits(unsigned) {
 		n, err := strconv.ParseInt(days, 10, 64)
-		if err != nil || n > int64(math.MaxInt64/(24*time.Hour)) {
+		if err != nil || n > int64(math.MaxInt64/(24*time.Hour)) || n < -int64(math.MaxInt64/(24*time.Hour)) {
 			return 0, fmt.Errorf("%q: too many days", s)
 		}
 		return time.Duration(n) * 24 * time.Hour, nil

@@ -114,3 +114,18 @@ func jsonNode(dec *json.Decoder, data []byte) (*yaml.Node, error) {
 	}
 	return n, nil
 }
+
+// DecodeJSON decodes a JSON object into out, a pointer to a struct whose fields have yaml tags,
+// as strictly as the config and pinned files are decoded: unknown fields, fields given twice and
+// wrong types are problems naming the field's path. The error is a *problem.List; a body that is
+// not JSON at all is CheckJSON's error.
+func DecodeJSON(data []byte, out any) error {
+	if err := CheckJSON(data); err != nil {
+		return err
+	}
+	_, problems := decodeJSON(data, out)
+	if len(problems) > 0 {
+		return bodyError(problems)
+	}
+	return nil
+}

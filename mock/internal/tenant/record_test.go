@@ -253,3 +253,32 @@ func TestAdminTokenInTheConfig(t *testing.T) {
 		})
 	}
 }
+
+func TestParseDuration(t *testing.T) {
+	tests := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"36h", 36 * time.Hour, true},
+		{"1h30m", 90 * time.Minute, true},
+		{"365d", 365 * 24 * time.Hour, true},
+		{"-2d", -48 * time.Hour, true},
+		{"+2d", 48 * time.Hour, true},
+		{"-90m", -90 * time.Minute, true},
+		{"d", 0, false},
+		{"--2d", 0, false},
+		{"2.5d", 0, false},
+		{"99999999999d", 0, false},
+		{"soon", 0, false},
+	}
+	for _, tt := range tests {
+		got, err := ParseDuration(tt.in)
+		if !tt.ok {
+			assert.Error(t, err, tt.in)
+			continue
+		}
+		require.NoError(t, err, tt.in)
+		assert.Equal(t, tt.want, got, tt.in)
+	}
+}
