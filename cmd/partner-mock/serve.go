@@ -38,6 +38,8 @@ type serveCmd struct {
 	ProfileStartupCPU string `name:"profile-startup-cpu" placeholder:"FILE" help:"Write a CPU profile (pprof) of start-up, from main to listening, to FILE."`
 	// HTTPS: your certificate, or one made at start-up (tls.go).
 	tlsFlags `embed:""`
+	// The admin API (admin.go).
+	adminFlags `embed:""`
 }
 
 // builtinKeys are the demo keys of the built-in tenants: public, so the start-up block shows
@@ -85,6 +87,9 @@ func (c *serveCmd) Run(e *env) error {
 		return err
 	}
 	if err := c.journalFlags.apply(&cfg); err != nil {
+		return err
+	}
+	if err := c.adminFlags.apply(&cfg); err != nil {
 		return err
 	}
 	src := tenantSource{Config: c.Config, APIKey: c.APIKey, Users: c.Users, Seed: c.Seed, OrdersPerUser: c.OrdersPerUser}
@@ -135,6 +140,7 @@ func (c *serveCmd) Run(e *env) error {
 	keyFaultsNote(e.stdout, a, cfg)
 	printReload(e.stdout, src, c.WatchConfig)
 	printTLS(e.stdout, tlsServer)
+	printAdmin(e.stdout, scheme, ln.Addr().String(), a)
 	if prof != nil && c.ProfileStartup {
 		fmt.Fprintln(e.stdout, "start-up profile (--profile-startup):")
 		prof.Print(e.stdout)

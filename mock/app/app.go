@@ -19,6 +19,7 @@ import (
 	"github.com/cryptofi/partner-mock/mock/internal/resource"
 	"github.com/cryptofi/partner-mock/mock/internal/resource/orders"
 	"github.com/cryptofi/partner-mock/mock/internal/resource/users"
+	"github.com/cryptofi/partner-mock/mock/internal/scenario"
 	"github.com/cryptofi/partner-mock/mock/internal/startup"
 	"github.com/cryptofi/partner-mock/mock/internal/tenant"
 	"github.com/cryptofi/partner-mock/spec"
@@ -60,6 +61,10 @@ type Config struct {
 	// Profile, when set, records New's phases (serve --profile-startup) and notes the first
 	// /healthz answer.
 	Profile *StartupProfile
+	// AdminToken turns the admin API (/__admin/) on: its requests carry it as "Authorization:
+	// Bearer TOKEN". Empty takes the tenants config's admin.token; when that is empty too, the
+	// admin API is off. See CheckAdminToken.
+	AdminToken string
 }
 
 // Clock sets the mock's time (see the clock flags of serve). The zero value is frozen at each
@@ -83,6 +88,7 @@ type App struct {
 	Handler   http.Handler
 	clock     *clock.Clock
 	resources []*resource.Bound
+	admin     bool
 }
 
 // New builds the mock described by cfg. Every problem with the document, the tenants and the
@@ -131,6 +137,7 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		problems.Addf("clock", "%v", err)
 	}
+	token := adminToken(cfg.AdminToken, tc, problems)
 	if problems.Len() > 0 {
 		if s != nil {
 			problems.Merge(tc.Validate())
@@ -160,12 +167,13 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, err := httpapi.New(s, bound, reg, httpapi.Config{Logger: cfg.Logger, Docs: docs, Strict: cfg.Strict, Chaos: cfg.Chaos, Clock: clk, Journal: cfg.Journal})
+	admin := httpapi.Admin{Token: token, Editor: scenario.New(bound, vocab), GeneratorVersion: GeneratorVersion, MaskKey: MaskKey}
+	h, err := httpapi.New(s, bound, reg, httpapi.Config{Logger: cfg.Logger, Docs: docs, Strict: cfg.Strict, Chaos: cfg.Chaos, Clock: clk, Journal: cfg.Journal, Admin: admin})
 	end()
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Spec: s, Tenants: reg, Handler: h, clock: clk, resources: bound}
+	a := &App{Spec: s, Tenants: reg, Handler: h, clock: clk, resources: bound, admin: token != ""}
 	if cfg.Profile != nil {
 		a.Handler = cfg.Profile.watch(h)
 	}

@@ -42,6 +42,9 @@ type Config struct {
 	Clock *clock.Clock
 	// Journal records every API request served (see journal.go); nil records none.
 	Journal *journal.Journal
+	// Admin turns the admin API (/__admin/) on when its Token is set; the zero value leaves it
+	// off.
+	Admin Admin
 }
 
 // Handler serves the Partner API for a set of tenants.
@@ -54,6 +57,8 @@ type Handler struct {
 	logger    *slog.Logger
 	patterns  []pattern
 	docs      *refdocs.Page
+	// admin serves /__admin/; nil when the admin API is off.
+	admin *adminAPI
 }
 
 // New builds the handler for the bound resources, whose collections every tenant holds in the
@@ -110,8 +115,17 @@ func New(s *spec.Spec, resources []*resource.Bound, tenants *tenant.Registry, cf
 	for _, p := range append(append(paths, "/healthz"), docPaths...) {
 		h.patterns = append(h.patterns, compile(p))
 	}
+	if err := h.registerAdmin(e, cfg.Admin); err != nil {
+		return nil, err
+	}
 	e.NoRoute(h.noRoute)
-	e.NoMethod(func(c *gin.Context) { writeError(c, errMethodNotAllowed) })
+	e.NoMethod(func(c *gin.Context) {
+		if h.admin != nil && isAdminPath(c.Request.URL.Path) {
+			h.admin.noRoute(c)
+			return
+		}
+		writeError(c, errMethodNotAllowed)
+	})
 	return h, nil
 }
 
@@ -135,6 +149,10 @@ func nonEmptyParam(c *gin.Context) {
 // removed) matches a route, 307 to it, for any method and before auth; otherwise 404.
 func (h *Handler) noRoute(c *gin.Context) {
 	path := c.Request.URL.Path
+	if h.admin != nil && isAdminPath(path) {
+		h.admin.noRoute(c)
+		return
+	}
 	if path != "/" {
 		alt := path + "/"
 		if strings.HasSuffix(path, "/") {
