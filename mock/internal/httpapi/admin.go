@@ -14,6 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/cryptofi/partner-mock/mock/internal/journal"
 	"github.com/cryptofi/partner-mock/mock/internal/problem"
 	"github.com/cryptofi/partner-mock/mock/internal/resource"
 	"github.com/cryptofi/partner-mock/mock/internal/scenario"
@@ -46,9 +47,11 @@ func AdminDocument() []byte { return adminDocument }
 
 // adminAPI serves the admin routes.
 type adminAPI struct {
-	h      *Handler
-	cfg    Admin
-	digest [sha256.Size]byte
+	h   *Handler
+	cfg Admin
+	// journal is the request journal GET /__admin/requests reads; nil when none is kept.
+	journal *journal.Journal
+	digest  [sha256.Size]byte
 	// routes are the admin routes' patterns and methods, for 405's allow header.
 	routes []adminRoute
 }
@@ -58,8 +61,9 @@ type adminRoute struct {
 	path   pattern
 }
 
-// registerAdmin adds the admin routes to e when cfg turns the admin API on.
-func (h *Handler) registerAdmin(e *gin.Engine, cfg Admin) error {
+// registerAdmin adds the admin routes to e when cfg turns the admin API on; j is the request
+// journal, or nil.
+func (h *Handler) registerAdmin(e *gin.Engine, cfg Admin, j *journal.Journal) error {
 	if cfg.Token == "" {
 		return nil
 	}
@@ -69,7 +73,7 @@ func (h *Handler) registerAdmin(e *gin.Engine, cfg Admin) error {
 	if cfg.MaskKey == nil {
 		cfg.MaskKey = func(string) string { return "****" }
 	}
-	a := &adminAPI{h: h, cfg: cfg, digest: sha256.Sum256([]byte(cfg.Token))}
+	a := &adminAPI{h: h, cfg: cfg, journal: j, digest: sha256.Sum256([]byte(cfg.Token))}
 	h.admin = a
 	add := func(method, path string, handle gin.HandlerFunc) {
 		e.Handle(method, adminPrefix+path, a.auth, handle)
@@ -87,6 +91,8 @@ func (h *Handler) registerAdmin(e *gin.Engine, cfg Admin) error {
 		add(http.MethodDelete, "/fis/:fi/"+name+"/:id", a.delete(i))
 	}
 	add(http.MethodPost, "/clock", a.moveClock)
+	add(http.MethodGet, "/requests", a.listRequests)
+	add(http.MethodDelete, "/requests", a.clearRequests)
 	return nil
 }
 

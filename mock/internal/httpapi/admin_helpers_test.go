@@ -44,10 +44,17 @@ type adminMock struct {
 // built-in tenants.
 func newAdminMock(t *testing.T, tenants string) *adminMock {
 	t.Helper()
-	cfg := app.Config{AdminToken: adminToken}
+	cfg := app.Config{}
 	if tenants != "" {
 		require.NoError(t, app.UseTenantsData(&cfg, "t.yaml", []byte(tenants), nil))
 	}
+	return newAdminMockOf(t, cfg)
+}
+
+// newAdminMockOf builds the mock cfg describes, with the admin API on.
+func newAdminMockOf(t *testing.T, cfg app.Config) *adminMock {
+	t.Helper()
+	cfg.AdminToken = adminToken
 	a, err := app.New(cfg)
 	require.NoError(t, err)
 	router, err := gorillamux.NewRouter(adminDoc)

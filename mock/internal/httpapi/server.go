@@ -115,7 +115,7 @@ func New(s *spec.Spec, resources []*resource.Bound, tenants *tenant.Registry, cf
 	for _, p := range append(append(paths, "/healthz"), docPaths...) {
 		h.patterns = append(h.patterns, compile(p))
 	}
-	if err := h.registerAdmin(e, cfg.Admin); err != nil {
+	if err := h.registerAdmin(e, cfg.Admin, cfg.Journal); err != nil {
 		return nil, err
 	}
 	e.NoRoute(h.noRoute)
