@@ -60,6 +60,7 @@ func (v *View) Find(q *query.Query, into []int32) (total int, page []int32) {
 			counts[j], counts[j-1] = counts[j-1], counts[j]
 		}
 	}
+	filtered := len(sets) > 0
 	if alive := v.aliveIn(q); alive != nil {
 		sets = append(sets, alive)
 	}
@@ -73,10 +74,11 @@ func (v *View) Find(q *query.Query, into []int32) (total int, page []int32) {
 				done = append(done, d)
 			}
 			sets = append(sets, mask)
+			filtered = true
 		}
 	}
-	if len(v.added) > 0 {
-		return v.merge(q, rk, sets, lo, hi, page)
+	if v.Changed() {
+		return v.merge(q, rk, v.counts(rk, sets, filtered, lo, hi), page)
 	}
 	if len(sets) == 0 {
 		// No filter left but the rank range: the page is a slice of the ranking.

@@ -7,15 +7,40 @@ import (
 	"github.com/cryptofi/partner-mock/mock/internal/query"
 )
 
-// merge answers a query of a view with added records: the table's matches come from the scan
-// of sets over ranks [lo, hi) of rk, the added records' from Match, and each added match goes
-// where its key puts it among the table's. It works in ascending order and reverses a
-// descending page at the end.
+// matches are the table's matches of a query in a range of one ranking's ranks, counted:
+// rangeCounts scans the query's sets once, removedCounts counts around the view's removed
+// ranks when nothing else filters.
+type matches interface {
+	// count returns the number of matches.
+	count() int
+	// before returns the number of matches below rank r, for r in the range or at its ends.
+	before(r int) int
+	// page returns the positions (through pos, the ranking's rank -> position) of the matches
+	// with ascending indexes [from, to).
+	page(pos []int32, from, to int) []int32
+}
+
+// counts returns the table's matches over ranks [lo, hi) of rk: the ranks set in every one of
+// sets, where filtered says whether any set but the view's alive one is there.
+func (v *View) counts(rk *ranking, sets []bitmap, filtered bool, lo, hi int) matches {
+	if !filtered {
+		var removed []int32
+		if v.removedRanks != nil {
+			removed = v.removedRanks[slices.Index(v.t.rankings, rk)]
+		}
+		return newRemovedCounts(removed, lo, hi)
+	}
+	return newRangeCounts(sets, lo, hi)
+}
+
+// merge answers a query of a changed view: the table's matches are counted (matches), the
+// added records' come from Match, and each added match goes where its key puts it among the
+// table's. It works in ascending order and reverses a descending page at the end.
 //
-// It reads the range once (rangeCounts), however many records were added: the number of the
-// table's matches before each added one, the total and the page all come from that one pass,
-// so a view with changes answers about as fast as its table.
-func (v *View) merge(q *query.Query, rk *ranking, sets []bitmap, lo, hi int, page []int32) (int, []int32) {
+// It reads the range once at most, however many records were added: the number of the table's
+// matches before each added one, the total and the page all come from one count, so a view
+// with changes answers about as fast as its table.
+func (v *View) merge(q *query.Query, rk *ranking, counts matches, page []int32) (int, []int32) {
 	var extra []int32
 	for _, p := range v.added {
 		if v.Match(p, q) {
@@ -23,15 +48,14 @@ func (v *View) merge(q *query.Query, rk *ranking, sets []bitmap, lo, hi int, pag
 		}
 	}
 	slices.SortFunc(extra, func(a, b int32) int { return v.compare(rk, a, b) })
-	counts := newRangeCounts(sets, lo, hi)
 	// at[j] is the ascending index of extra[j] among all matches: the table's matches before it,
 	// plus the added ones before it.
 	at := make([]int, len(extra))
 	for j, p := range extra {
 		r, _ := slices.BinarySearchFunc(rk.pos, p, func(q, p int32) int { return v.compare(rk, q, p) })
-		at[j] = counts.before(min(max(r, lo), hi)) + j
+		at[j] = counts.before(r) + j
 	}
-	total := counts.total + len(extra)
+	total := counts.count() + len(extra)
 	if q.Limit <= 0 || q.Offset >= int64(total) {
 		return total, page
 	}
@@ -63,7 +87,8 @@ func (v *View) merge(q *query.Query, rk *ranking, sets []bitmap, lo, hi int, pag
 
 // rangeCounts counts the ranks of [lo, hi) set in every bitmap of sets (all of them when sets
 // is empty), once per block of blockWords words, and answers from those counts how many lie
-// before a rank and which are the k-th to the m-th, rereading one block or a few.
+// before a rank and which are the k-th to the m-th, rereading one block or a few. It is a
+// matches.
 type rangeCounts struct {
 	s      scanner
 	first  int   // the range's first word
@@ -97,7 +122,9 @@ func newRangeCounts(sets []bitmap, lo, hi int) *rangeCounts {
 	return c
 }
 
-// before returns the number of counted ranks below r, for r in [lo, hi].
+func (c *rangeCounts) count() int { return c.total }
+
+// before returns the number of counted ranks below r (clamped to [lo, hi]).
 func (c *rangeCounts) before(r int) int {
 	lo, hi := c.s.lo, c.s.hi
 	switch {
@@ -152,6 +179,49 @@ func (c *rangeCounts) page(pos []int32, from, to int) []int32 {
 			}
 			out = append(out, pos[wi<<6+bit])
 		}
+	}
+	return out
+}
+
+// removedCounts are the ranks of [lo, hi) but the removed ones: found by counting around those,
+// which are few, without reading a bitmap. It is a matches.
+type removedCounts struct {
+	removed []int32 // the removed ranks in [lo, hi), ascending
+	lo, hi  int
+}
+
+func newRemovedCounts(removed []int32, lo, hi int) *removedCounts {
+	hi = max(hi, lo)
+	i, _ := slices.BinarySearch(removed, int32(lo))
+	j, _ := slices.BinarySearch(removed, int32(hi))
+	return &removedCounts{removed: removed[i:j], lo: lo, hi: hi}
+}
+
+func (c *removedCounts) count() int { return c.hi - c.lo - len(c.removed) }
+
+func (c *removedCounts) before(r int) int {
+	r = min(max(r, c.lo), c.hi)
+	n, _ := slices.BinarySearch(c.removed, int32(r))
+	return r - c.lo - n
+}
+
+func (c *removedCounts) page(pos []int32, from, to int) []int32 {
+	if to <= from {
+		return nil
+	}
+	out := make([]int32, 0, to-from)
+	// The from-th rank not removed: each removed rank at or below the candidate moves it on.
+	x, j := c.lo+from, 0
+	for j < len(c.removed) && int(c.removed[j]) <= x {
+		x++
+		j++
+	}
+	for ; len(out) < to-from; x++ {
+		if j < len(c.removed) && int(c.removed[j]) == x {
+			j++
+			continue
+		}
+		out = append(out, pos[x])
 	}
 	return out
 }

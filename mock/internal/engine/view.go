@@ -17,8 +17,11 @@ type View struct {
 	gone bitmap
 	// alive holds, per ranking, the ranks not removed; nil when none is.
 	alive []bitmap
+	// removedRanks holds, per ranking, the ranks removed, ascending: few, so a query whose one
+	// set would be alive counts around them instead of scanning it (removedCounts).
+	removedRanks [][]int32
 	// added are the positions (at or past the table's Len) of records added since the table
-	// was built and not removed since.
+	// was built and not removed since, ascending.
 	added []int32
 }
 
@@ -34,7 +37,8 @@ func (v *View) Source() Source { return v.src }
 // Removed reports whether the view has removed record p (a table record, or an added one).
 func (v *View) Removed(p int32) bool {
 	if int(p) >= v.t.n {
-		return !slices.Contains(v.added, p)
+		_, found := slices.BinarySearch(v.added, p)
+		return !found
 	}
 	return v.gone != nil && v.gone[p>>6]&(1<<(uint(p)&63)) != 0
 }
@@ -47,7 +51,7 @@ func (v *View) Changed() bool { return v.gone != nil || len(v.added) > 0 }
 // record forgets it; a table record stays removed.
 func (v *View) Change(src Source, removed, added []int32) *View {
 	t := v.t
-	nv := &View{t: t, src: src, gone: v.gone, alive: v.alive, added: slices.Clone(v.added)}
+	nv := &View{t: t, src: src, gone: v.gone, alive: v.alive, removedRanks: v.removedRanks, added: slices.Clone(v.added)}
 	var base []int32
 	for _, p := range removed {
 		if int(p) >= t.n {
@@ -60,26 +64,33 @@ func (v *View) Change(src Source, removed, added []int32) *View {
 		if nv.gone == nil {
 			nv.gone = newBitmap(t.n)
 			nv.alive = make([]bitmap, len(t.rankings))
+			nv.removedRanks = make([][]int32, len(t.rankings))
 			for k := range t.rankings {
 				nv.alive[k] = allRanks(t.n)
 			}
 		} else {
 			nv.gone = slices.Clone(nv.gone)
+			nv.removedRanks = slices.Clone(nv.removedRanks)
 			for k := range nv.alive {
 				nv.alive[k] = slices.Clone(nv.alive[k])
 			}
+		}
+		for k := range nv.removedRanks {
+			nv.removedRanks[k] = slices.Clip(nv.removedRanks[k]) // appends below copy, never share
 		}
 		for _, p := range base {
 			nv.gone.set(int(p))
 			for k, rk := range t.rankings {
 				r := rk.rankOf(p)
 				nv.alive[k][r>>6] &^= 1 << (uint(r) & 63)
+				i, _ := slices.BinarySearch(nv.removedRanks[k], r)
+				nv.removedRanks[k] = slices.Insert(nv.removedRanks[k], i, r)
 			}
 		}
 	}
 	for _, p := range added {
-		if int(p) >= t.n && !slices.Contains(nv.added, p) {
-			nv.added = append(nv.added, p)
+		if i, found := slices.BinarySearch(nv.added, p); int(p) >= t.n && !found {
+			nv.added = slices.Insert(nv.added, i, p)
 		}
 	}
 	return nv
