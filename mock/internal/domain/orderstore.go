@@ -102,44 +102,41 @@ type GeneratedOrder struct {
 }
 
 // OrderRun is a run of generated orders in compact form: the orders of one chunk of users, as
-// the generator's workers build them.
+// the generator's workers build them. A run keeps each order's fields together (one row), so
+// gathering runs into a store in another order reads one place per order.
 type OrderRun struct {
-	n       int
-	ids     []UUID
-	users   []int32
-	placed  []int32
-	packed  []uint64
-	symbols []uint16
-	product []uint8
-	side    []uint8
-	status  []uint8
-	// series holds each order's run-local series (an index into seriesIDs), or -1.
-	series    []int32
+	rows []orderRow
+	// seriesIDs are the run's series; a row's series indexes them.
 	seriesIDs []UUID
 	whole     map[int32]Order
+}
+
+// orderRow is a generated order in a run: a store's columns, side by side.
+type orderRow struct {
+	id                    UUID
+	packed                uint64
+	user, placed, series  int32
+	symbol                uint16
+	product, side, status uint8
 }
 
 // NewOrderRun encodes orders (their Series indexes series) relative to the instant base (Unix
 // seconds), computing quantities and fees by pricing and places for the orders kept whole.
 func NewOrderRun(orders []GeneratedOrder, series []UUID, base int64, pricing *OrderPricing, places []uint8) *OrderRun {
-	n := len(orders)
-	r := &OrderRun{
-		n: n, ids: make([]UUID, n), users: make([]int32, n), placed: make([]int32, n), packed: make([]uint64, n),
-		symbols: make([]uint16, n), product: make([]uint8, n), side: make([]uint8, n), status: make([]uint8, n),
-		series: make([]int32, n), seriesIDs: series,
-	}
+	r := &OrderRun{rows: make([]orderRow, len(orders)), seriesIDs: series}
 	for i := range orders {
 		g := &orders[i]
 		o := &g.Order
-		r.ids[i], r.users[i], r.series[i] = o.ID, o.User, o.Series
-		r.symbols[i], r.product[i], r.side[i], r.status[i] = o.Symbol, o.Product, o.Side, o.Status
+		row := &r.rows[i]
+		row.id, row.user, row.series = o.ID, o.User, o.Series
+		row.symbol, row.product, row.side, row.status = o.Symbol, o.Product, o.Side, o.Status
 		sec, delay := o.PlacedAt/1_000_000, (o.SettledAt-o.PlacedAt)/1_000_000
 		fits := o.PlacedAt%1_000_000 == 0 && o.SettledAt != Always && (o.SettledAt-o.PlacedAt)%1_000_000 == 0 &&
 			sec-base >= math.MinInt32 && sec-base <= math.MaxInt32 &&
 			delay >= 0 && delay < 1<<delayBits && o.Notional > 0 && o.Notional < 1<<notionalBits && g.Step <= MaxPriceStep
 		if fits {
-			r.placed[i] = int32(sec - base)
-			r.packed[i] = uint64(delay) | uint64(o.Notional)<<notionalShift | uint64(g.Step)<<stepShift
+			row.placed = int32(sec - base)
+			row.packed = uint64(delay) | uint64(o.Notional)<<notionalShift | uint64(g.Step)<<stepShift
 			continue
 		}
 		if r.whole == nil {
@@ -151,29 +148,33 @@ func NewOrderRun(orders []GeneratedOrder, series []UUID, base int64, pricing *Or
 		w.Quantity = GeneratedQuantity(o.Notional, w.QuantityPlaces, price)
 		w.Fee = GeneratedFee(o.Notional, pricing.FeeBP[o.Product])
 		r.whole[int32(i)] = w
-		r.packed[i] = packedWhole
-		r.placed[i] = int32(min(max(sec-base, math.MinInt32), math.MaxInt32))
+		row.packed = packedWhole
+		row.placed = int32(min(max(sec-base, math.MinInt32), math.MaxInt32))
 	}
 	return r
 }
 
 // Len returns the number of orders in the run.
-func (r *OrderRun) Len() int { return r.n }
+func (r *OrderRun) Len() int { return len(r.rows) }
 
-// PlacedSeconds returns order i's placed_at in seconds from the run's base, clamped to int32
-// for the orders kept whole (use PlacedAt for those).
-func (r *OrderRun) PlacedSeconds(i int) int32 { return r.placed[i] }
+// Compact reports whether every order of the run is in compact form: PlacedSeconds then orders
+// them as placed_at does.
+func (r *OrderRun) Compact() bool { return len(r.whole) == 0 }
+
+// PlacedSeconds returns order i's placed_at in seconds from the run's base; for an order kept
+// whole it is clamped to int32 (PlacedAt tells exactly).
+func (r *OrderRun) PlacedSeconds(i int) int32 { return r.rows[i].placed }
 
 // PlacedAt returns order i's placed_at in Unix microseconds, given the run's base.
 func (r *OrderRun) PlacedAt(i int, base int64) int64 {
-	if r.packed[i]&packedWhole != 0 {
+	if r.rows[i].packed&packedWhole != 0 {
 		return r.whole[int32(i)].PlacedAt
 	}
-	return (base + int64(r.placed[i])) * 1_000_000
+	return (base + int64(r.rows[i].placed)) * 1_000_000
 }
 
 // ID returns order i's id.
-func (r *OrderRun) ID(i int) *UUID { return &r.ids[i] }
+func (r *OrderRun) ID(i int) *UUID { return &r.rows[i].id }
 
 // AssembleOrders builds the store of the generated orders in runs, encoded relative to base
 // (Unix seconds). With order nil the orders keep the runs' order; otherwise position k holds
@@ -188,7 +189,7 @@ func AssembleOrders(vocab OrderVocab, pricing OrderPricing, base int64, runs []*
 	seriesBase := make([]int32, len(runs))
 	for i, r := range runs {
 		starts[i] = n
-		n += r.n
+		n += len(r.rows)
 		seriesBase[i] = int32(len(s.Series))
 		s.Series = append(s.Series, r.seriesIDs...)
 	}
@@ -227,13 +228,14 @@ func AssembleOrders(vocab OrderVocab, pricing OrderPricing, base int64, runs []*
 				ri++
 			}
 			r, i := runs[ri], g-starts[ri]
-			s.ids[k], s.users[k], s.placed[k], s.packed[k] = r.ids[i], r.users[i], r.placed[i], r.packed[i]
-			s.symbols[k], s.product[k], s.side[k], s.status[k] = r.symbols[i], r.product[i], r.side[i], r.status[i]
-			if r.series[i] >= 0 {
+			row := &r.rows[i]
+			s.ids[k], s.users[k], s.placed[k], s.packed[k] = row.id, row.user, row.placed, row.packed
+			s.symbols[k], s.product[k], s.side[k], s.status[k] = row.symbol, row.product, row.side, row.status
+			if row.series >= 0 {
 				s.recurring[k>>6] |= 1 << (uint(k) & 63)
-				out.seriesOf = append(out.seriesOf, seriesBase[ri]+r.series[i])
+				out.seriesOf = append(out.seriesOf, seriesBase[ri]+row.series)
 			}
-			if r.packed[i]&packedWhole != 0 {
+			if row.packed&packedWhole != 0 {
 				w := r.whole[int32(i)]
 				if w.Series >= 0 {
 					w.Series += seriesBase[ri]

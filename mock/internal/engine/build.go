@@ -137,28 +137,35 @@ type columnCells struct {
 }
 
 // readColumn reads column c of src's n records. A cell whose Before equals its After does not
-// change, whatever its At.
+// change, whatever its At. It reads the source twice: once for the values and to count the
+// changes, once to collect them into arrays of the right size (growing them as they fill would
+// copy millions of events, and fault in twice the memory).
 func readColumn(src Source, n, c int) columnCells {
 	cc := columnCells{after: make([]uint8, n)}
-	var pos []int32
-	var at []int64
-	var before, after []uint8
+	changes := 0
 	for p := range int32(n) {
 		cell := src.Cell(p, c)
 		cc.after[p] = cell.After
 		if cell.Before != cell.After && cell.At != Always {
-			pos = append(pos, p)
-			at = append(at, cell.At)
-			before = append(before, cell.Before)
-			after = append(after, cell.After)
+			changes++
+		}
+	}
+	pos, at := make([]int32, 0, changes), make([]int64, 0, changes)
+	before := make([]uint8, 0, changes)
+	if changes > 0 {
+		for p := range int32(n) {
+			if cell := src.Cell(p, c); cell.Before != cell.After && cell.At != Always {
+				pos, at, before = append(pos, p), append(at, cell.At), append(before, cell.Before)
+			}
 		}
 	}
 	// Events in order of instant, ties in position order.
 	order := radix.ByInt64(at, nil)
-	ev := &events{pos: make([]int32, len(order)), before: make([]uint8, len(order)), after: make([]uint8, len(order))}
-	sortedAt := make([]int64, len(order))
+	ev := &events{pos: make([]int32, changes), before: make([]uint8, changes), after: make([]uint8, changes)}
+	sortedAt := make([]int64, changes)
 	for k, j := range order {
-		ev.pos[k], sortedAt[k], ev.before[k], ev.after[k] = pos[j], at[j], before[j], after[j]
+		p := pos[j]
+		ev.pos[k], sortedAt[k], ev.before[k], ev.after[k] = p, at[j], before[j], cc.after[p]
 	}
 	ev.at = newTimeKeys(sortedAt)
 	cc.events = ev

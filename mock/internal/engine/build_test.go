@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -90,4 +91,46 @@ func TestTimeKeysCountLikeASortedSlice(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAtomCountsAgreeWithBruteForce checks the answers the atom counts give (at the warmed
+// instant), and those of a background build at another instant, against brute force.
+func TestAtomCountsAgreeWithBruteForce(t *testing.T) {
+	const n = 40_000
+	s := randomSource(n, 77)
+	tab, err := New(testSchema, s)
+	require.NoError(t, err)
+	span := int64(n/4 + 1)
+	check := func(at int64, queries int, seed uint64) {
+		r := rand.New(rand.NewPCG(seed, 9))
+		for range queries {
+			q := randomQuery(r, s, at)
+			q.ID, q.Groups = nil, nil
+			if r.IntN(2) == 0 {
+				q.Offset = r.Int64N(n)
+			}
+			wantTotal, wantPage := oracle(s, &q)
+			total, page := tab.Find(&q, nil)
+			require.Equal(t, wantTotal, total, "at %d, query %+v", at, q)
+			require.Equal(t, wantPage, page, "at %d, query %+v", at, q)
+		}
+	}
+	at := span / 2
+	tab.WarmAll(at)
+	for _, rk := range tab.rankings {
+		require.NotNil(t, rk.atoms.idx.Load(), "WarmAll builds every ranking's atoms")
+	}
+	check(at, 400, 1)
+	// Another instant: the first queries scan and start a build; once it is there, they use it.
+	other := span + span/3
+	check(other, 50, 2)
+	require.Eventually(t, func() bool {
+		for _, rk := range tab.rankings {
+			if ix := rk.atoms.idx.Load(); ix == nil || ix.epochs[1] != tab.events[1].epoch(other) {
+				return false
+			}
+		}
+		return true
+	}, 10*time.Second, 10*time.Millisecond)
+	check(other, 400, 3)
 }

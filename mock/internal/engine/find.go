@@ -80,6 +80,18 @@ func (v *View) Find(q *query.Query, into []int32) (total int, page []int32) {
 	if v.Changed() {
 		return v.merge(q, rk, v.counts(rk, sets, filtered, lo, hi), page)
 	}
+	if len(sets) > 0 && !v.Changed() && (rk.mask == nil || q.From == nil && q.Before == nil) {
+		if ix := t.atomsFor(rk, q); ix != nil {
+			var selBuf [1024]uint16
+			first := len(page)
+			if total, page, ok := ix.find(ix.selected(q, selBuf[:0]), sets, lo, hi, q, page); ok {
+				for i, r := range page[first:] {
+					page[first+i] = rk.pos[r]
+				}
+				return total, page
+			}
+		}
+	}
 	if len(sets) == 0 {
 		// No filter left but the rank range: the page is a slice of the ranking.
 		return max(hi-lo, 0), appendRanks(page, rk.pos, lo, hi, q)

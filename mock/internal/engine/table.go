@@ -34,6 +34,8 @@ type ranking struct {
 	// ranks maps a position to its rank, built on the first change of a view (rankOf).
 	ranks    []int32
 	rankOnce sync.Once
+	// atoms counts the records of each combination of values per block of ranks (atoms.go).
+	atoms atomState
 }
 
 type visibleMask struct {
@@ -58,8 +60,28 @@ func (t *Table) Source() Source { return t.src }
 func (t *Table) Order(k int) []int32 { return t.rankings[k].pos }
 
 // Warm prepares the snapshots of every changing column at instant at, so the first queries at
-// that instant find them ready.
+// that instant find them ready, and starts building the atom counts at that instant in the
+// background (queries scan until they are ready; WarmAll waits for them).
 func (t *Table) Warm(at int64) {
+	t.warmSnapshots(at)
+	for _, rk := range t.rankings {
+		rk.atoms.building.Store(true)
+	}
+	go func() {
+		t.warmAtoms(at)
+		for _, rk := range t.rankings {
+			rk.atoms.building.Store(false)
+		}
+	}()
+}
+
+// WarmAll is Warm, returning once the atom counts are built too.
+func (t *Table) WarmAll(at int64) {
+	t.warmSnapshots(at)
+	t.warmAtoms(at)
+}
+
+func (t *Table) warmSnapshots(at int64) {
 	var wg sync.WaitGroup
 	for _, rk := range t.rankings {
 		for c, col := range rk.cols {

@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -98,20 +97,25 @@ func GenerateOrderStore(p OrderParams, byTime bool) (*domain.OrderStore, error) 
 // order_id.
 func timeOrder(runs []*domain.OrderRun, base int64) []int32 {
 	starts := make([]int, len(runs)+1)
+	compact := true
 	for i, r := range runs {
 		starts[i+1] = starts[i] + r.Len()
+		compact = compact && r.Compact()
 	}
+	// Seconds from base order compact orders as placed_at does, on fewer bits.
 	keys := make([]int64, starts[len(runs)])
-	var wg sync.WaitGroup
-	for i, r := range runs {
-		wg.Go(func() {
-			k := keys[starts[i]:starts[i+1]]
+	forEachChunk(len(runs), func() func(int) {
+		return func(i int) {
+			r, k := runs[i], keys[starts[i]:starts[i+1]]
 			for j := range k {
-				k[j] = r.PlacedAt(j, base)
+				if compact {
+					k[j] = int64(r.PlacedSeconds(j))
+				} else {
+					k[j] = r.PlacedAt(j, base)
+				}
 			}
-		})
-	}
-	wg.Wait()
+		}
+	})
 	id := func(g int32) *domain.UUID {
 		ri := sort.SearchInts(starts[1:], int(g)+1)
 		return runs[ri].ID(int(g) - starts[ri])

@@ -60,6 +60,9 @@ func commonUnit(keys []int64, lo int64) uint64 {
 		d := uint64(k - lo)
 		r6 |= d % 1_000_000
 		r3 |= d % 1_000
+		if r3 != 0 {
+			return 1
+		}
 	}
 	switch {
 	case r6 == 0:

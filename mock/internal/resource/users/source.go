@@ -1,50 +1,95 @@
 package users
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/cryptofi/partner-mock/mock/internal/domain"
 	"github.com/cryptofi/partner-mock/mock/internal/engine"
 	"github.com/cryptofi/partner-mock/mock/internal/query"
+	"github.com/cryptofi/partner-mock/mock/internal/radix"
 )
 
 // source shows a world's users to the engine: column c is product c's account, its value the
 // account's KYC state (1 + its index), pending until the account's decision.
+//
+// Each user's cells are worked out once, when the source is made: the engine reads every cell
+// of a million users several times while it builds its indexes, and finding the account of a
+// product and the code of a state by name each time costs more than the rest of the build.
 type source struct {
-	w        *domain.World
+	w    *domain.World
+	cols int
+	// after holds each user's value in each column (index p*cols+c), after its decision;
+	// account the index of the account it comes from in the user's Accounts.
+	after, account []uint8
+	pending        uint8
+	// products and statuses name the columns and their values, for the users changes added.
 	products []domain.Product
-	// status maps a KYC state to its cell value; pending is the value before a decision.
-	status  map[domain.KycStatus]uint8
-	pending uint8
+	statuses []domain.KycStatus
 }
 
 func newSource(w *domain.World, schema query.Schema) *source {
-	s := &source{w: w, status: map[domain.KycStatus]uint8{}}
-	for _, c := range schema.Columns {
-		s.products = append(s.products, domain.Product(c.Name))
+	s := &source{w: w, cols: len(schema.Columns)}
+	products := make([]domain.Product, s.cols)
+	for c, col := range schema.Columns {
+		products[c] = domain.Product(col.Name)
 	}
-	if len(schema.Columns) > 0 {
-		for i, v := range schema.Columns[0].Values {
-			s.status[domain.KycStatus(v)] = uint8(i + 1)
+	var statuses []domain.KycStatus
+	if s.cols > 0 {
+		for _, v := range schema.Columns[0].Values {
+			statuses = append(statuses, domain.KycStatus(v))
 		}
 	}
-	s.pending = s.status[domain.StatusPending]
+	s.pending = code(statuses, domain.StatusPending)
+	s.products, s.statuses = products, statuses
+	users := w.Users
+	s.after, s.account = make([]uint8, len(users)*s.cols), make([]uint8, len(users)*s.cols)
+	radix.Parallel(len(users), func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			for i := range users[p].Accounts {
+				a := &users[p].Accounts[i]
+				c := slices.Index(products, a.Product)
+				if c < 0 || i > 255 {
+					continue
+				}
+				s.after[p*s.cols+c] = code(statuses, a.Status)
+				s.account[p*s.cols+c] = uint8(i)
+			}
+		}
+	})
 	return s
+}
+
+// code returns 1 + the index of v in values, or 0.
+func code[T comparable](values []T, v T) uint8 {
+	return uint8(slices.Index(values, v) + 1)
 }
 
 func (s *source) Len() int           { return s.w.UserLen() }
 func (s *source) Time(i int32) int64 { return s.w.User(i).CreatedAt }
 
 func (s *source) Cell(i int32, col int) engine.Cell {
+	if k := int(i)*s.cols + col; k < len(s.after) {
+		// A user of the world as built: its cell was worked out with the source.
+		after := s.after[k]
+		if after == 0 {
+			return engine.Static(0)
+		}
+		return s.cell(after, s.w.Users[i].Accounts[s.account[k]].DecidedAt)
+	}
 	a, ok := s.w.User(i).Account(s.products[col])
 	if !ok {
 		return engine.Static(0)
 	}
-	after := s.status[a.Status]
-	if a.DecidedAt == domain.Always {
+	return s.cell(code(s.statuses, a.Status), a.DecidedAt)
+}
+
+// cell is the cell of an account in the state whose code is after, decided at decided.
+func (s *source) cell(after uint8, decided int64) engine.Cell {
+	if after == 0 || decided == domain.Always {
 		return engine.Static(after)
 	}
-	return engine.Cell{Before: s.pending, After: after, At: a.DecidedAt}
+	return engine.Cell{Before: s.pending, After: after, At: decided}
 }
 
 func (s *source) Group(int32, int) int32 { return 0 }
