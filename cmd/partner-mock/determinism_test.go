@@ -20,11 +20,12 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// buildBinary builds partner-mock into a temporary directory of the test.
-func buildBinary(t *testing.T) string {
+// buildBinary builds partner-mock into a temporary directory of the test, with any extra go
+// build flags.
+func buildBinary(t *testing.T, flags ...string) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "partner-mock")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	out, err := exec.Command("go", append(append([]string{"build"}, flags...), "-o", bin, ".")...).CombinedOutput()
 	require.NoError(t, err, "go build:\n%s", out)
 	return bin
 }

@@ -13,17 +13,17 @@ func AppendDecimal(b []byte, v int64, places uint8) []byte {
 		b = append(b, '-')
 		v = -v
 	}
-	var pow int64 = 1
-	for range places {
-		pow *= 10
-	}
+	pow := pow10[places]
 	b = strconv.AppendInt(b, v/pow, 10)
-	b = append(b, '.')
+	// The fraction's digits, zero-padded, written from the last.
+	var buf [18]byte
 	frac := v % pow
-	for p := pow / 10; p > 0; p /= 10 {
-		b = append(b, byte('0'+frac/p%10))
+	for i := int(places) - 1; i >= 0; i-- {
+		buf[i] = byte('0' + frac%10)
+		frac /= 10
 	}
-	return b
+	b = append(b, '.')
+	return append(b, buf[:places]...)
 }
 
 // ParseDecimal parses a non-negative decimal with exactly places digits after the point

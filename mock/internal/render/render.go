@@ -51,9 +51,46 @@ func AppendDetail(b []byte, detail string) []byte {
 // DateTimeLayout is how the API renders every date-time: whole seconds, UTC, a Z.
 const DateTimeLayout = "2006-01-02T15:04:05Z"
 
-// AppendSeconds appends the Unix time sec (seconds) as the API renders date-times.
+// AppendSeconds appends the Unix time sec (seconds) as the API renders date-times. Every page
+// renders dozens, so years 0 to 9999 (all the API can hold) are written directly from the civil
+// date; others go through package time.
 func AppendSeconds(b []byte, sec int64) []byte {
-	return time.Unix(sec, 0).UTC().AppendFormat(b, DateTimeLayout)
+	const (
+		minSec = -62167219200 // 0000-01-01T00:00:00Z
+		maxSec = 253402300799 // 9999-12-31T23:59:59Z
+	)
+	if sec < minSec || sec > maxSec {
+		return time.Unix(sec, 0).UTC().AppendFormat(b, DateTimeLayout)
+	}
+	days, rem := floorDiv(sec, 86400), sec-floorDiv(sec, 86400)*86400
+	y, m, d := civil(days)
+	hh, mm, ss := rem/3600, rem/60%60, rem%60
+	return append(b,
+		byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d/10), byte('0'+d%10), 'T',
+		byte('0'+hh/10), byte('0'+hh%10), ':', byte('0'+mm/10), byte('0'+mm%10), ':',
+		byte('0'+ss/10), byte('0'+ss%10), 'Z')
+}
+
+// civil returns the proleptic Gregorian date of days since 1970-01-01 (Howard Hinnant's
+// days-to-civil algorithm).
+func civil(days int64) (y, m, d int64) {
+	z := days + 719468
+	era := floorDiv(z, 146097)
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y = yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d = doy - (153*mp+2)/5 + 1
+	m = mp + 3
+	if mp >= 10 {
+		m = mp - 9
+	}
+	if m <= 2 {
+		y++
+	}
+	return y, m, d
 }
 
 // AppendMicros appends the Unix time us (microseconds), truncated to the second, as the API
