@@ -130,6 +130,31 @@ func requestPaths(t *testing.T, base, key string) []string {
 	for i := 0; i < len(ids); i += 10 {
 		paths = append(paths, "/v1/users/"+ids[i]+"/")
 	}
+	// Orders: generated on every core and ordered by placed_at at start-up; every page both
+	// ways, filters, one user's orders, and details of ids read from the list.
+	for _, q := range []string{"", "sort_order=asc&"} {
+		for c := 0; c < 20000; c += 1000 {
+			paths = append(paths, fmt.Sprintf("/v1/orders/?%sper_page=100&last_record_number=%d", q, c))
+		}
+	}
+	for _, q := range []string{
+		"product=crypto&side=sell", "status=pending", "status=completed&product=robo&sort_order=asc&last_record_number=500",
+		"placed_at_start=2025-01-01&placed_at_end=2025-02-01", "user_account_id=CIF000000042", "user_account_id=CIF000004999&status=completed",
+	} {
+		paths = append(paths, "/v1/orders/?"+q)
+	}
+	for c := 0; c < 20000; c += 2500 {
+		ex := do(t, base, fmt.Sprintf("/v1/orders/?per_page=3&last_record_number=%d", c), key)
+		var page struct {
+			Items []struct {
+				ID string `json:"order_id"`
+			} `json:"items"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(ex.body), &page))
+		for _, it := range page.Items {
+			paths = append(paths, "/v1/orders/"+it.ID+"/")
+		}
+	}
 	return append(paths, "/v1/users/nobody/", "/v1/users", "/v1/users/CIF000000001", "/nowhere", "/healthz")
 }
 
@@ -140,6 +165,8 @@ func TestTwoProcessesAnswerWithIdenticalBytes(t *testing.T) {
 	// different number of threads.
 	a := startProcess(t, bin, 1, flags...)
 	b := startProcess(t, bin, 2, flags...)
+	// More threads than this machine may have cores: chunks finish in yet another order.
+	d := startProcess(t, bin, 4, flags...)
 	c := startProcess(t, bin, 2, "--api-key", "k1", "--users", "5000", "--seed", "8")
 
 	first := do(t, a, "/v1/users/?per_page=1", "k1")
@@ -158,6 +185,7 @@ func TestTwoProcessesAnswerWithIdenticalBytes(t *testing.T) {
 			ea, eb := do(t, a, p, key), do(t, b, p, key)
 			statuses[ea.status]++
 			require.Equal(t, ea, eb, "GET %s (key %q): GOMAXPROCS=1 and GOMAXPROCS=2 processes differ", p, key)
+			require.Equal(t, ea, do(t, d, p, key), "GET %s (key %q): GOMAXPROCS=1 and GOMAXPROCS=4 processes differ", p, key)
 			if ec := do(t, c, p, key); ec.body != ea.body {
 				differs++
 			}

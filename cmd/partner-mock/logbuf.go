@@ -2,14 +2,17 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"io"
+	"log/slog"
 	"sync"
 	"time"
 )
 
 // batchWriter gathers the request log's lines and writes them out together: when its buffer
 // fills, and at least every interval. One write per request would cost the server a system call
-// per request, as much as reading the request itself; lines still arrive within interval.
+// per request, as much as reading the request itself; lines still arrive within interval, and
+// other records at once (batchingHandler).
 type batchWriter struct {
 	mu   sync.Mutex
 	w    *bufio.Writer
@@ -53,4 +56,28 @@ func (b *batchWriter) Close() {
 	close(b.stop)
 	<-b.done
 	b.Flush()
+}
+
+// batchingHandler writes the per-request lines (message "request") through a batchWriter, and
+// flushes it after any other record, so warnings, errors and reload notices appear at once, in
+// order after the requests before them.
+type batchingHandler struct {
+	slog.Handler
+	w *batchWriter
+}
+
+func (h batchingHandler) Handle(ctx context.Context, r slog.Record) error {
+	err := h.Handler.Handle(ctx, r)
+	if r.Message != "request" {
+		h.w.Flush()
+	}
+	return err
+}
+
+func (h batchingHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return batchingHandler{h.Handler.WithAttrs(attrs), h.w}
+}
+
+func (h batchingHandler) WithGroup(name string) slog.Handler {
+	return batchingHandler{h.Handler.WithGroup(name), h.w}
 }

@@ -81,7 +81,7 @@ func (c *serveCmd) Run(e *env) error {
 	endFlags := prof.Begin("flags and configuration")
 	logOut := newBatchWriter(e.stderr, logFlushInterval)
 	defer logOut.Close()
-	logger := slog.New(slog.NewTextHandler(logOut, nil))
+	logger := slog.New(batchingHandler{slog.NewTextHandler(logOut, nil), logOut})
 	cfg := app.Config{Logger: logger, Profile: prof}
 	if err := c.loadSpec(&cfg); err != nil {
 		return err
