@@ -5,8 +5,6 @@ import (
 	"math/bits"
 	"time"
 
-	"github.com/brianvoe/gofakeit/v7"
-
 	"github.com/cryptofi/partner-mock/mock/internal/domain"
 )
 
@@ -184,11 +182,16 @@ const (
 	maxValue = 25_000_000 * 100
 )
 
-// rng draws integers from a Faker. Only Faker.Uint64 is used: gofakeit's bounded helpers pick a
-// different algorithm on 32-bit platforms, which would change the output there.
+// rng draws integers from a stream of random 64-bit words: each chunk's own PCG. Only whole
+// words are drawn, and bounded integers made from them here: gofakeit's bounded helpers pick a
+// different algorithm on 32-bit platforms, which would change the output there. (A gofakeit
+// Faker over the same PCG draws the same words; the generator no longer needs one.)
 type rng struct {
-	f *gofakeit.Faker
+	f uint64Source
 }
+
+// uint64Source is a stream of random 64-bit words.
+type uint64Source interface{ Uint64() uint64 }
 
 // below returns a uniform integer in [0, n), n > 0, by Lemire's multiply-and-reject method.
 func (r rng) below(n uint64) uint64 {

@@ -11,8 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/brianvoe/gofakeit/v7"
-
 	"github.com/cryptofi/partner-mock/mock/internal/domain"
 )
 
@@ -414,9 +412,9 @@ func (w *worker) genChunk(users []domain.User, c int, future bool) {
 	}
 	s1 := mix64(mix64(seed) + uint64(c))
 	s2 := mix64(s1)
-	// An unlocked Faker over its own PCG: gofakeit.New(seed) would lock a mutex on every draw,
+	// Its own PCG: gofakeit.New(seed) would lock a mutex on every draw,
 	// and for seed 0 it seeds from crypto/rand, which would break determinism.
-	w.r = rng{gofakeit.NewFaker(rand.NewPCG(s1, s2), false)}
+	w.r = rng{rand.NewPCG(s1, s2)}
 
 	if w.accts == nil {
 		w.accts = make([]domain.Account, 0, chunkSize*maxAccounts)

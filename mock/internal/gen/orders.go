@@ -11,8 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/brianvoe/gofakeit/v7"
-
 	"github.com/cryptofi/partner-mock/mock/internal/domain"
 	"github.com/cryptofi/partner-mock/mock/internal/radix"
 )
@@ -459,5 +457,5 @@ func (pl *orderPlan) uuid(r rng) domain.UUID {
 // in both passes), stream 1 the orders.
 func (pl *orderPlan) chunkRng(c int, stream uint64) rng {
 	s1 := mix64(mix64(pl.seed^seedOrders^stream) + uint64(c))
-	return rng{gofakeit.NewFaker(rand.NewPCG(s1, mix64(s1)), false)}
+	return rng{rand.NewPCG(s1, mix64(s1))}
 }

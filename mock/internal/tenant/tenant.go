@@ -6,6 +6,7 @@ import (
 	"hash/maphash"
 	"io/fs"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -294,6 +295,14 @@ func buildOne(cfg *Config, i int, p gen.Params, vocab domain.Vocab, pinned Pinne
 			return nil, cfg.genError(i, err)
 		}
 		addPinnedOrders(w.Orders, pinned.Orders, int32(generated))
+		if w.Orders.Len() >= bigOrderBook {
+			// Generating a large book leaves as much garbage as the book itself (each chunk's
+			// orders before they were put in time order, the sort's buffers). Collected now, the
+			// indexes built next reuse that memory instead of growing the heap by as much.
+			end = phase("collect the generation's garbage")
+			runtime.GC()
+			end()
+		}
 	}
 	var collections []*resource.Collection
 	for _, b := range bound {
@@ -307,6 +316,10 @@ func buildOne(cfg *Config, i int, p gen.Params, vocab domain.Vocab, pinned Pinne
 	}
 	return NewTenant(tc, w, collections), nil
 }
+
+// bigOrderBook is the number of orders from which a tenant's build collects the garbage its
+// generation left before building the indexes.
+const bigOrderBook = 1 << 20
 
 // userPositions returns a constant-time lookup of users by user_account_id.
 func userPositions(users []domain.User) (func(string) (int32, bool), error) {
