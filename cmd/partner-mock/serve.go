@@ -149,9 +149,12 @@ func (c *serveCmd) Run(e *env) error {
 	printTLS(e.stdout, tlsServer)
 	printAdmin(e.stdout, scheme, ln.Addr().String(), a)
 	// Start-up leaves its scratch space (sorts, generation buffers) to the garbage collector:
-	// collect it now and give it back to the system, in the background, rather than let the
-	// heap grow to twice the tenants' data before the first collection.
-	go debug.FreeOSMemory()
+	// collect it now and give it back to the system, in the background; then collect the
+	// requests' garbage in proportion to it, not to the tenants' data (tuneGC).
+	go func() {
+		debug.FreeOSMemory()
+		tuneGC()
+	}()
 	if prof != nil && c.ProfileStartup {
 		fmt.Fprintln(e.stdout, "start-up profile (--profile-startup):")
 		prof.Print(e.stdout)

@@ -115,7 +115,7 @@ func (orders) Build(w *domain.World, schema query.Schema) (*resource.Collection,
 	if err != nil {
 		return nil, fmt.Errorf("orders of %s: %w", w.Name, err)
 	}
-	return resource.NewCollection(t, items{w: w}), nil
+	return resource.NewCollection(t, newItems(w)), nil
 }
 
 // Example is the first pinned order, next to its user's order list.

@@ -4,16 +4,35 @@ import (
 	"github.com/cryptofi/partner-mock/mock/internal/domain"
 	"github.com/cryptofi/partner-mock/mock/internal/pyjson"
 	"github.com/cryptofi/partner-mock/mock/internal/render"
+	"github.com/cryptofi/partner-mock/mock/internal/resource"
 )
 
-// items renders a world's orders.
+// items renders a world's orders, with the vocabulary's names quoted once.
 type items struct {
 	w *domain.World
+	q *quoted
+}
+
+// quoted holds a vocabulary's names as JSON strings.
+type quoted struct {
+	products, sides, statuses, symbols resource.Quoted
+}
+
+func newItems(w *domain.World) items {
+	v := &w.Orders.Vocab
+	return items{w: w, q: &quoted{
+		products: resource.QuoteAll(v.Products), sides: resource.QuoteAll(v.Sides),
+		statuses: resource.QuoteAll(v.Statuses), symbols: resource.QuoteAll(v.Symbols),
+	}}
 }
 
 func (it items) AppendItem(b []byte, p int32, at int64) []byte {
 	o := it.w.Order(p)
-	return AppendOrder(b, it.w, &o, at)
+	q := it.q
+	if q == nil {
+		q = &noQuotes // items of a changed world (Over)
+	}
+	return appendOrder(b, it.w, &o, at, q)
 }
 
 func (it items) SettledAt(p int32) int64 {
@@ -27,17 +46,24 @@ func (it items) SettledAt(p int32) int64 {
 // (Unix microseconds). Keys come in the live API's order; completed_at is there exactly when
 // the order is completed at at, recurring_order_id exactly when the order is recurring.
 func AppendOrder(b []byte, w *domain.World, o *domain.Order, at int64) []byte {
+	return appendOrder(b, w, o, at, &noQuotes)
+}
+
+// noQuotes quotes every name as it is rendered.
+var noQuotes quoted
+
+func appendOrder(b []byte, w *domain.World, o *domain.Order, at int64, q *quoted) []byte {
 	v := &w.Orders.Vocab
 	b = append(b, `{"order_id":"`...)
 	b = o.ID.Append(b)
 	b = append(b, `","user_account_id":`...)
 	b = pyjson.AppendString(b, w.User(o.User).ID)
 	b = append(b, `,"product":`...)
-	b = pyjson.AppendString(b, string(v.Products[o.Product]))
+	b = q.products.Append(b, int(o.Product), string(v.Products[o.Product]))
 	b = append(b, `,"side":`...)
-	b = pyjson.AppendString(b, string(v.Sides[o.Side]))
+	b = q.sides.Append(b, int(o.Side), string(v.Sides[o.Side]))
 	b = append(b, `,"symbol":`...)
-	b = pyjson.AppendString(b, w.Symbol(o.Symbol))
+	b = q.symbols.Append(b, int(o.Symbol), w.Symbol(o.Symbol))
 	b = append(b, `,"quantity":"`...)
 	b = domain.AppendDecimal(b, o.Quantity, o.QuantityPlaces)
 	b = append(b, `","notional":"`...)
@@ -45,11 +71,11 @@ func AppendOrder(b []byte, w *domain.World, o *domain.Order, at int64) []byte {
 	b = append(b, `","fee":"`...)
 	b = o.Fee.Append(b)
 	b = append(b, `","status":`...)
-	status := v.Statuses[o.Status]
+	status, code := v.Statuses[o.Status], int(o.Status)
 	if at < o.SettledAt {
-		status = domain.OrderPending
+		status, code = domain.OrderPending, v.StatusIndex(domain.OrderPending)
 	}
-	b = pyjson.AppendString(b, string(status))
+	b = q.statuses.Append(b, code, string(status))
 	b = append(b, `,"placed_at":"`...)
 	b = render.AppendMicros(b, o.PlacedAt)
 	b = append(b, '"')
