@@ -36,6 +36,8 @@ type Collection struct {
 	// is small enough; settled holds each one's SettledAt next to it.
 	store   *render.Store
 	settled []int64
+	// cache keeps recent renderings when there is no store and the items tell their variants.
+	cache *renderCache
 }
 
 // state is what one request reads: a view and the items of the same records.
@@ -59,6 +61,8 @@ func NewCollection(table *engine.Table, items Items) *Collection {
 			return items.AppendItem(b, p, maxInstant)
 		})
 		c.settled = settled
+	} else if _, ok := items.(Variants); ok && n > PrerenderMax {
+		c.cache = newRenderCache()
 	}
 	return c
 }
@@ -106,8 +110,16 @@ func (s Snapshot) Lookup(id string, at int64) (int32, bool) {
 
 // AppendItem appends the record at position p in its state at instant at.
 func (s Snapshot) AppendItem(b []byte, p int32, at int64) []byte {
-	if c := s.c; c.store != nil && int(p) < len(c.settled) && c.settled[p] <= at {
+	c := s.c
+	if c.store != nil && int(p) < len(c.settled) && c.settled[p] <= at {
 		return append(b, c.store.Bytes(p)...)
+	}
+	// The cache serves the records as built; a changed collection's renders as it goes.
+	if c.cache != nil && s.s == &c.base {
+		items := s.s.items
+		if v, ok := items.(Variants).VariantAt(p, at); ok {
+			return c.cache.appendItem(b, p, v, func(b []byte) []byte { return items.AppendItem(b, p, at) })
+		}
 	}
 	return s.s.items.AppendItem(b, p, at)
 }

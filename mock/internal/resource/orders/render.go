@@ -42,6 +42,14 @@ func (it items) SettledAt(p int32) int64 {
 	return it.w.Order(p).SettledAt
 }
 
+// VariantAt tells an order's two renderings apart: pending, and settled.
+func (it items) VariantAt(p int32, at int64) (uint32, bool) {
+	if at < it.w.Orders.SettledAt(p) {
+		return 0, true
+	}
+	return 1, true
+}
+
 // AppendOrder appends the order object of o, one of w's orders, in its state at instant at
 // (Unix microseconds). Keys come in the live API's order; completed_at is there exactly when
 // the order is completed at at, recurring_order_id exactly when the order is recurring.

@@ -110,7 +110,7 @@ func (users) Build(w *domain.World, schema query.Schema) (*resource.Collection, 
 	if err != nil {
 		return nil, fmt.Errorf("users of %s: %w", w.Name, err)
 	}
-	return resource.NewCollection(t, items{w: w}), nil
+	return resource.NewCollection(t, newItems(w)), nil
 }
 
 // Example is the first pinned user (the docs' member-001 for the built-in tenants), listed by
