@@ -202,22 +202,48 @@ func (ix *atoms) answers(t *Table, rk *ranking, q *query.Query) bool {
 	return true
 }
 
-// selected appends the atoms q's conditions keep to into.
+// selected appends the atoms q's conditions keep to into: for each column the values its
+// conditions allow (all of them, no value included, when it has none), and every combination of
+// those, enumerated directly rather than by testing every atom.
 func (ix *atoms) selected(q *query.Query, into []uint16) []uint16 {
-	for a := range ix.n {
-		keep := true
-		for _, c := range q.Conds {
-			v := a / ix.strides[c.Column] % ix.radix[c.Column]
-			if c.Value == query.Present && v == 0 || c.Value != query.Present && v != c.Value+1 {
-				keep = false
+	// lo[c], hi[c]: column c's allowed values are the range [lo, hi), or the one value lo when
+	// exact[c].
+	var loBuf, hiBuf [16]int
+	lo, hi := loBuf[:0], hiBuf[:0]
+	for c := range ix.radix {
+		lo, hi = append(lo, 0), append(hi, ix.radix[c])
+	}
+	for _, cd := range q.Conds {
+		c := cd.Column
+		if cd.Value == query.Present {
+			lo[c] = max(lo[c], 1)
+			continue
+		}
+		v := cd.Value + 1
+		if v < lo[c] || v >= hi[c] {
+			return into // two different values, or a value with none: nothing is kept
+		}
+		lo[c], hi[c] = v, v+1
+	}
+	var digitBuf [16]int
+	digit := append(digitBuf[:0], lo...)
+	for {
+		a := 0
+		for c, d := range digit {
+			a += d * ix.strides[c]
+		}
+		into = append(into, uint16(a))
+		c := 0
+		for ; c < len(digit); c++ {
+			if digit[c]++; digit[c] < hi[c] {
 				break
 			}
+			digit[c] = lo[c]
 		}
-		if keep {
-			into = append(into, uint16(a))
+		if c == len(digit) {
+			return into
 		}
 	}
-	return into
 }
 
 // sum counts the records of the atoms sel in blocks [b0, b1).
