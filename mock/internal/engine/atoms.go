@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math/bits"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -316,6 +317,120 @@ func (ix *atoms) find(sel []uint16, sets []bitmap, lo, hi int, q *query.Query, p
 		}
 	}
 	return total, page, true
+}
+
+// countRange counts the matches in ranks [lo, hi) of the index's ranking: whole blocks from the
+// counts of the atoms sel, the part blocks at the ends by scanning sets (the conditions'
+// bitmaps in that ranking; none: every rank matches).
+func (ix *atoms) countRange(sel []uint16, sets []bitmap, lo, hi int) int {
+	scan := func(from, to int) int {
+		switch {
+		case to <= from:
+			return 0
+		case len(sets) == 0:
+			return to - from
+		}
+		s := scanner{sets: sets, lo: from, hi: to}
+		n, _ := s.run(nil)
+		return n
+	}
+	bl := (lo + atomBlock - 1) >> atomBlockShift
+	bh := hi >> atomBlockShift
+	if bh <= bl {
+		return scan(lo, hi)
+	}
+	return scan(lo, bl<<atomBlockShift) + ix.sum(sel, bl, bh) + scan(bh<<atomBlockShift, hi)
+}
+
+// findInTimeRange answers a query in a ranking other than the time key's (rk, with a mask) that
+// bounds the time key: its matches are the ranks of rk set in every bitmap of sets (conditions
+// and the time range's mask). The total comes from the time ranking's atom counts, where the
+// range is a run of ranks; the page is then collected from the nearer end of rk, so no scan
+// counts every match. False when the time ranking's counts do not answer q.
+func (t *Table) findInTimeRange(q *query.Query, rk *ranking, sets []bitmap, a, b int, page []int32) (int, []int32, bool) {
+	if len(sets) == 0 {
+		return 0, page, false // the range holds every record: the ranking is the page
+	}
+	rk0 := t.rankings[0]
+	ix := t.atomsFor(rk0, q)
+	if ix == nil {
+		return 0, page, false
+	}
+	var setsBuf [8]bitmap
+	sets0 := setsBuf[:0]
+	for i, c := range q.Conds {
+		if c.Value == query.Present && t.impliedPresent(q, i) {
+			continue
+		}
+		set, _, done, ok := t.condSet(rk0, c, q.At)
+		if !ok {
+			return 0, page, false
+		}
+		if done != nil {
+			defer done()
+		}
+		sets0 = append(sets0, set)
+	}
+	var selBuf [1024]uint16
+	total := ix.countRange(ix.selected(q, selBuf[:0]), sets0, a, b)
+	if q.Limit <= 0 || q.Offset >= int64(total) {
+		return total, page, true
+	}
+	k := int(min(int64(q.Limit), int64(total)-q.Offset))
+	s := int(q.Offset) // the page's first match, as an ascending index
+	if q.Desc {
+		s = total - int(q.Offset) - k
+	}
+	first := len(page)
+	if s < total-s-k {
+		page = collect(sets, 0, t.n, s, k, page)
+	} else {
+		page = collectDesc(sets, 0, t.n, total-s-k, k, page)
+		slices.Reverse(page[first:])
+	}
+	if q.Desc {
+		slices.Reverse(page[first:])
+	}
+	for i, r := range page[first:] {
+		page[first+i] = rk.pos[r]
+	}
+	return total, page, true
+}
+
+// collectDesc is collect from hi down: it appends the ranks in [lo, hi) set in every bitmap of
+// sets, descending, after skipping the first skip of them, until it has appended want.
+func collectDesc(sets []bitmap, lo, hi, skip, want int, page []int32) []int32 {
+	first := lo >> 6
+	for wi := (hi - 1) >> 6; wi >= first && want > 0; wi-- {
+		w := sets[0][wi]
+		for _, s := range sets[1:] {
+			w &= s[wi]
+		}
+		if wi == first {
+			w &= ^uint64(0) << (uint(lo) & 63)
+		}
+		if wi == (hi-1)>>6 {
+			w &= ^uint64(0) >> (63 - (uint(hi-1) & 63))
+		}
+		if w == 0 {
+			continue
+		}
+		if n := bits.OnesCount64(w); skip >= n {
+			skip -= n
+			continue
+		}
+		for w != 0 && want > 0 {
+			b := 63 - bits.LeadingZeros64(w)
+			w &^= 1 << uint(b)
+			if skip > 0 {
+				skip--
+				continue
+			}
+			page = append(page, int32(wi<<6+b))
+			want--
+		}
+	}
+	return page
 }
 
 // collect appends the ranks in [from, hi) set in every bitmap of sets, ascending, after

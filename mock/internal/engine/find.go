@@ -80,6 +80,11 @@ func (v *View) Find(q *query.Query, into []int32) (total int, page []int32) {
 	if v.Changed() {
 		return v.merge(q, rk, v.counts(rk, sets, filtered, lo, hi), page)
 	}
+	if rk.mask != nil && (q.From != nil || q.Before != nil) && !v.Changed() {
+		if total, page, ok := t.findInTimeRange(q, rk, sets, a, b, page); ok {
+			return total, page
+		}
+	}
 	if len(sets) > 0 && !v.Changed() && (rk.mask == nil || q.From == nil && q.Before == nil) {
 		if ix := t.atomsFor(rk, q); ix != nil {
 			var selBuf [1024]uint16
