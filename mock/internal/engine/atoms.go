@@ -398,10 +398,18 @@ func (t *Table) findInTimeRange(q *query.Query, rk *ranking, sets []bitmap, a, b
 }
 
 // collectDesc is collect from hi down: it appends the ranks in [lo, hi) set in every bitmap of
-// sets, descending, after skipping the first skip of them, until it has appended want.
+// sets, descending, after skipping the first skip of them, until it has appended want. Whole
+// blocks of words it skips are counted a block at a time.
 func collectDesc(sets []bitmap, lo, hi, skip, want int, page []int32) []int32 {
-	first := lo >> 6
-	for wi := (hi - 1) >> 6; wi >= first && want > 0; wi-- {
+	first, last := lo>>6, (hi-1)>>6
+	for wi := last; wi >= first && want > 0; {
+		if wi != last && wi-blockWords+1 > first {
+			if n := andCount(sets, wi-blockWords+1, wi+1); skip >= n {
+				skip -= n
+				wi -= blockWords
+				continue
+			}
+		}
 		w := sets[0][wi]
 		for _, s := range sets[1:] {
 			w &= s[wi]
@@ -409,14 +417,12 @@ func collectDesc(sets []bitmap, lo, hi, skip, want int, page []int32) []int32 {
 		if wi == first {
 			w &= ^uint64(0) << (uint(lo) & 63)
 		}
-		if wi == (hi-1)>>6 {
+		if wi == last {
 			w &= ^uint64(0) >> (63 - (uint(hi-1) & 63))
-		}
-		if w == 0 {
-			continue
 		}
 		if n := bits.OnesCount64(w); skip >= n {
 			skip -= n
+			wi--
 			continue
 		}
 		for w != 0 && want > 0 {
@@ -429,30 +435,37 @@ func collectDesc(sets []bitmap, lo, hi, skip, want int, page []int32) []int32 {
 			page = append(page, int32(wi<<6+b))
 			want--
 		}
+		wi--
 	}
 	return page
 }
 
 // collect appends the ranks in [from, hi) set in every bitmap of sets, ascending, after
-// skipping the first skip of them, until it has appended want.
+// skipping the first skip of them, until it has appended want. Whole blocks of words it skips
+// are counted a block at a time.
 func collect(sets []bitmap, from, hi, skip, want int, page []int32) []int32 {
-	last := (hi - 1) >> 6
-	for wi := from >> 6; wi <= last && want > 0; wi++ {
+	first, last := from>>6, (hi-1)>>6
+	for wi := first; wi <= last && want > 0; {
+		if wi != first && wi+blockWords-1 < last {
+			if n := andCount(sets, wi, wi+blockWords); skip >= n {
+				skip -= n
+				wi += blockWords
+				continue
+			}
+		}
 		w := sets[0][wi]
 		for _, s := range sets[1:] {
 			w &= s[wi]
 		}
-		if wi == from>>6 {
+		if wi == first {
 			w &= ^uint64(0) << (uint(from) & 63)
 		}
 		if wi == last {
 			w &= ^uint64(0) >> (63 - (uint(hi-1) & 63))
 		}
-		if w == 0 {
-			continue
-		}
 		if n := bits.OnesCount64(w); skip >= n {
 			skip -= n
+			wi++
 			continue
 		}
 		for w != 0 && want > 0 {
@@ -465,6 +478,7 @@ func collect(sets []bitmap, from, hi, skip, want int, page []int32) []int32 {
 			page = append(page, int32(wi<<6+b))
 			want--
 		}
+		wi++
 	}
 	return page
 }
