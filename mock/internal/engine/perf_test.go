@@ -61,7 +61,7 @@ func perfTenant(t *testing.T) (*tenant.Tenant, []*resource.Bound) {
 	ts, err := tenant.Build(bound, vocab, cfg, nil)
 	require.NoError(t, err)
 	for _, c := range ts[0].Collections {
-		c.Table().WarmAll(ts[0].World.AsOf)
+		c.Table().WarmAll(ts[0].AsOf())
 	}
 	return ts[0], bound
 }
@@ -108,7 +108,7 @@ func (tm *timing) median() time.Duration {
 // and last page, and returns the timings by depth.
 func measure(t *testing.T, tn *tenant.Tenant, b *resource.Bound, coll int, qs, sorts []string) [3]timing {
 	c := tn.Collections[coll].Now()
-	at := tn.World.AsOf
+	at := tn.AsOf()
 	var out [3]timing
 	runs := make([]time.Duration, perfRepeats)
 	var page [128]int32
@@ -137,7 +137,7 @@ func measure(t *testing.T, tn *tenant.Tenant, b *resource.Bound, coll int, qs, s
 
 func TestPerfEngine(t *testing.T) {
 	tn, bound := perfTenant(t)
-	w := tn.World
+	w := tn.World()
 	// A user with many orders: the user_account_id filter reads that user's orders.
 	busiest, most := int32(0), 0
 	counts := map[int32]int{}
