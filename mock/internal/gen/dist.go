@@ -3,7 +3,10 @@ package gen
 import (
 	"math/big"
 	"math/bits"
+	"math/rand/v2"
 	"time"
+
+	"github.com/brianvoe/gofakeit/v7"
 
 	"github.com/cryptofi/partner-mock/mock/internal/domain"
 )
@@ -182,16 +185,19 @@ const (
 	maxValue = 25_000_000 * 100
 )
 
-// rng draws integers from a stream of random 64-bit words: each chunk's own PCG. Only whole
-// words are drawn, and bounded integers made from them here: gofakeit's bounded helpers pick a
-// different algorithm on 32-bit platforms, which would change the output there. (A gofakeit
-// Faker over the same PCG draws the same words; the generator no longer needs one.)
+// rng draws integers from a gofakeit Faker over a chunk's own PCG. Only Faker.Uint64 is used:
+// gofakeit's bounded helpers pick a different algorithm on 32-bit platforms, which would change
+// the output there, so bounded integers are made from whole words here.
 type rng struct {
-	f uint64Source
+	f *gofakeit.Faker
 }
 
-// uint64Source is a stream of random 64-bit words.
-type uint64Source interface{ Uint64() uint64 }
+// newRng returns the stream of a PCG seeded with (s1, s2), through an unlocked Faker:
+// gofakeit.New(seed) would lock a mutex on every draw, and for seed 0 it seeds from crypto/rand,
+// which would break determinism.
+func newRng(s1, s2 uint64) rng {
+	return rng{gofakeit.NewFaker(rand.NewPCG(s1, s2), false)}
+}
 
 // below returns a uniform integer in [0, n), n > 0, by Lemire's multiply-and-reject method.
 func (r rng) below(n uint64) uint64 {

@@ -2,12 +2,10 @@ package gen
 
 import (
 	"math"
-	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
 
-	"github.com/brianvoe/gofakeit/v7"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -229,7 +227,7 @@ func TestSignUpAccountsShareTheirApproval(t *testing.T) {
 }
 
 func TestNormalIsStandard(t *testing.T) {
-	r := rng{gofakeit.NewFaker(rand.NewPCG(1, 2), false)}
+	r := newRng(1, 2)
 	const draws = 200_000
 	var sum, sumSq float64
 	var lowest, highest int64

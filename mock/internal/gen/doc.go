@@ -7,8 +7,8 @@
 // users on every run, machine, architecture and GOMAXPROCS setting:
 //
 //   - There is no wall clock: created_at lies in a window that ends at Params.AsOf.
-//   - Users are generated in fixed chunks of 4096. Each chunk has its own PCG source (the words
-//     a gofakeit Faker over it would give) seeded from a hash of (Seed, chunk index), so chunks
+//   - Users are generated in fixed chunks of 4096. Each chunk has its own gofakeit Faker over a
+//     PCG source seeded from a hash of (Seed, chunk index), so chunks
 //     can run in parallel and the result does not depend on scheduling.
 //   - Only integer arithmetic touches the output. Floating point (math.Exp and math.Log in
 //     particular, which have assembly and FMA variants) could round differently on another

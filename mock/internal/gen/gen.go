@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
-	"math/rand/v2"
 	"runtime"
 	"slices"
 	"sync"
@@ -412,9 +411,7 @@ func (w *worker) genChunk(users []domain.User, c int, future bool) {
 	}
 	s1 := mix64(mix64(seed) + uint64(c))
 	s2 := mix64(s1)
-	// Its own PCG: gofakeit.New(seed) would lock a mutex on every draw,
-	// and for seed 0 it seeds from crypto/rand, which would break determinism.
-	w.r = rng{rand.NewPCG(s1, s2)}
+	w.r = newRng(s1, s2)
 
 	if w.accts == nil {
 		w.accts = make([]domain.Account, 0, chunkSize*maxAccounts)

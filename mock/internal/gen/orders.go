@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
-	"math/rand/v2"
 	"slices"
 	"sort"
 	"sync/atomic"
@@ -457,5 +456,5 @@ func (pl *orderPlan) uuid(r rng) domain.UUID {
 // in both passes), stream 1 the orders.
 func (pl *orderPlan) chunkRng(c int, stream uint64) rng {
 	s1 := mix64(mix64(pl.seed^seedOrders^stream) + uint64(c))
-	return rng{rand.NewPCG(s1, mix64(s1))}
+	return newRng(s1, mix64(s1))
 }
