@@ -94,7 +94,7 @@ e2e: docker e2e-docs
 e2e-docs:
 	E2E_ARTIFACTS=$(E2E_DOCS_ARTIFACTS) $(GO) test -tags chromium -count=1 -run TestDocsPageInHeadlessChromium -v ./cmd/partner-mock/
 
-# contract: the contract suite (README "Contract suite (CI)") against PARTNER_API_BASE_URL with
+# contract: the contract suite (docs/contract-suite.md) against PARTNER_API_BASE_URL with
 # PARTNER_API_KEY (and PARTNER_API_KEY_2) when set, otherwise against the mock in-process.
 contract:
 	@if [ -n "$$PARTNER_API_BASE_URL" ]; then $(GO) run ./cmd/partner-mock contract; \
@@ -109,7 +109,7 @@ contract:
 soak:
 	$(GO) test -tags soak -count=1 -run '^TestSoak' -v -timeout 10m ./cmd/partner-mock/
 
-# bench: one table of every figure of README "Performance", each next to its target, all
+# bench: one table of every figure of docs/performance.md, each next to its target, all
 # measured in this run on this machine (mock/internal/engine/perf_test.go and
 # mock/internal/httpapi/perf_test.go, build tag perf): start-up to /healthz and resident memory
 # for a 1,000,000-user tenant, the start-up's phases, the engine's Find over every filter

@@ -8,7 +8,7 @@ import (
 	"github.com/cryptofi/partner-mock/mock/app"
 )
 
-// clockFlags set the mock's time (README "Time"). Unset, they leave the tenants config's clock,
+// clockFlags set the mock's time (docs/time-and-sync.md). Unset, they leave the tenants config's clock,
 // and without one the clock is frozen at each FI's as_of.
 type clockFlags struct {
 	Now        string `env:"PARTNER_MOCK_NOW" placeholder:"RFC3339" help:"Freeze the mock's time at this instant (or, with --clock live, start there) instead of each FI's as_of."`

@@ -20,7 +20,7 @@ type serveCmd struct {
 	Addr string `default:"127.0.0.1:8000" env:"PARTNER_MOCK_ADDR" help:"Address to listen on (HOST:PORT)."`
 	Spec string `env:"PARTNER_MOCK_SPEC" placeholder:"FILE" help:"Serve by this OpenAPI 3.0/3.1 document (JSON or YAML) instead of the built-in one."`
 	// Tenants: a config file, or one tenant from flags (config.go).
-	Config string  `env:"PARTNER_MOCK_CONFIG" placeholder:"FILE" help:"Tenants config file (YAML; see README). Default: the built-in demo tenants."`
+	Config string  `env:"PARTNER_MOCK_CONFIG" placeholder:"FILE" help:"Tenants config file (YAML; see docs/configuration.md). Default: the built-in demo tenants."`
 	APIKey *string `name:"api-key" placeholder:"KEY" help:"Serve one tenant under this key instead of the configured tenants; with --users and --seed."`
 	Users  *int    `placeholder:"N" help:"Users of the --api-key tenant (default 1000)."`
 	Seed   *uint64 `placeholder:"S" help:"Seed of the --api-key tenant (default 1): the same seed gives the same users."`
@@ -34,7 +34,7 @@ type serveCmd struct {
 	journalFlags `embed:""`
 	// Reloading the config while serving (reload.go).
 	reloadFlags `embed:""`
-	// Where start-up time goes (README "Performance").
+	// Where start-up time goes (docs/performance.md).
 	ProfileStartup    bool   `name:"profile-startup" help:"Print where start-up went, phase by phase (wall and CPU time, from exec to listening), and when the first /healthz was answered."`
 	ProfileStartupCPU string `name:"profile-startup-cpu" placeholder:"FILE" help:"Write a CPU profile (pprof) of start-up, from main to listening, to FILE."`
 	// HTTPS: your certificate, or one made at start-up (tls.go).

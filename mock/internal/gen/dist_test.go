@@ -97,7 +97,7 @@ func TestPopulationMatchesTheDocumentedFigures(t *testing.T) {
 		}
 	}
 
-	// The measured figures, for the README's table (go test ./mock/internal/gen -run Documented -v).
+	// The measured figures, for docs/configuration.md "The generated data" (go test ./mock/internal/gen -run Documented -v).
 	slices.Sort(signUpDelays)
 	t.Logf("%d users, %.3f accounts per user", len(users), float64(accounts)/n)
 	for _, prod := range p.Products {
