@@ -329,8 +329,10 @@ for compose in "${composes[@]}"; do
 	fi
 	# The docs' "edit tenants.yaml" step: other keys, so the suite passes only if the mounted file
 	# was served.
-	sed -i -e 's/\[demo-key\]/[e2e-key-1]/' -e 's/\[demo-key-2\]/[e2e-key-2]/' "$checkout/partner-mock-config/tenants.yaml"
-	grep -q 'e2e-key-2' "$checkout/partner-mock-config/tenants.yaml" || fail "could not rename the keys in the copied tenants.yaml"
+	# The keys are written as a block item (`- demo-key`) or in a flow list (`[demo-key-2]`).
+	sed -i -E -e 's/^([[:space:]]*- )demo-key$/\1e2e-key-1/' -e 's/\[demo-key\]/[e2e-key-1]/' -e 's/\[demo-key-2\]/[e2e-key-2]/' "$checkout/partner-mock-config/tenants.yaml"
+	grep -qE '(- |\[)e2e-key-1' "$checkout/partner-mock-config/tenants.yaml" && grep -q 'e2e-key-2' "$checkout/partner-mock-config/tenants.yaml" ||
+		fail "could not rename the keys demo-key and demo-key-2 in the copied tenants.yaml"
 	PARTNER_MOCK_PORT=$(free_port)
 	t0=$(now_ms)
 	export PARTNER_API_KEY=e2e-key-1 PARTNER_API_KEY_2=e2e-key-2 # the docs' "export the keys" step
