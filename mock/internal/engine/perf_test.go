@@ -36,7 +36,10 @@ const (
 
 func perfRow(area, name, value, vs, ratio, target string, met bool) {
 	mark := "yes"
-	if !met {
+	switch {
+	case target == "":
+		mark = "" // a figure shown for context, with nothing to meet
+	case !met:
 		mark = "NO"
 	}
 	fmt.Printf("| %s | %s | %s | %s | %s | %s | %s |\n", area, name, value, vs, ratio, target, mark)
