@@ -15,29 +15,11 @@ import (
 // The host-network and mounted-config compose files, held to the CLI without a Docker engine;
 // make e2e runs them for real with both compose implementations.
 
-// hostComposeFile is what these tests read of a compose file beyond composeFile.
-type hostComposeFile struct {
-	Services map[string]struct {
-		Image       string            `yaml:"image"`
-		NetworkMode string            `yaml:"network_mode"`
-		Ports       []string          `yaml:"ports"`
-		Command     []string          `yaml:"command"`
-		Environment map[string]string `yaml:"environment"`
-		Volumes     []string          `yaml:"volumes"`
-		Healthcheck struct {
-			Test []string `yaml:"test"`
-		} `yaml:"healthcheck"`
-		DependsOn map[string]struct {
-			Condition string `yaml:"condition"`
-		} `yaml:"depends_on"`
-	} `yaml:"services"`
-}
-
-func readCompose(t *testing.T, name string) hostComposeFile {
+func readCompose(t *testing.T, name string) composeFile {
 	t.Helper()
 	raw, err := os.ReadFile("../../docker/" + name)
 	require.NoError(t, err)
-	var cf hostComposeFile
+	var cf composeFile
 	require.NoError(t, yamlv3.Unmarshal(raw, &cf), name)
 	return cf
 }

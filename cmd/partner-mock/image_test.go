@@ -82,12 +82,15 @@ func TestDockerfileRunsTheBinaryAsNonRoot(t *testing.T) {
 	assert.Equal(t, "http://127.0.0.1:"+port+"/healthz", got, "the probe reaches serve through loopback")
 }
 
+// composeFile is what the tests read of a compose file (docker/compose*.yaml).
 type composeFile struct {
 	Services map[string]struct {
 		Image       string            `yaml:"image"`
+		NetworkMode string            `yaml:"network_mode"`
 		Command     []string          `yaml:"command"`
 		Environment map[string]string `yaml:"environment"`
 		Ports       []string          `yaml:"ports"`
+		Volumes     []string          `yaml:"volumes"`
 		Healthcheck struct {
 			Test []string `yaml:"test"`
 		} `yaml:"healthcheck"`
