@@ -15,7 +15,7 @@ func printKeyFaults(w io.Writer, fi app.FI, strict bool) {
 	width := 0
 	for _, k := range fi.Keys {
 		if k.Faults != "" {
-			width = max(width, utf8.RuneCountInString(showKey(k.Key))+1)
+			width = max(width, utf8.RuneCountInString(app.MaskKey(k.Key))+1)
 		}
 	}
 	for _, k := range fi.Keys {
@@ -26,7 +26,7 @@ func printKeyFaults(w io.Writer, fi app.FI, strict bool) {
 		if strict {
 			what = "off under --strict, otherwise: " + what
 		}
-		fmt.Fprintf(w, "    key %-*s %s\n", width, showKey(k.Key)+":", what)
+		fmt.Fprintf(w, "    key %-*s %s\n", width, app.MaskKey(k.Key)+":", what)
 	}
 }
 

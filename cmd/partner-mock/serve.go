@@ -43,10 +43,6 @@ type serveCmd struct {
 	adminFlags `embed:""`
 }
 
-// builtinKeys are the demo keys of the built-in tenants: public, so the start-up block shows
-// them in full. Keys from a partner's config are masked.
-var builtinKeys = map[string]bool{"demo-key": true, "demo-key-2": true, "demo-key-slow": true, "demo-key-flaky": true}
-
 // logFlushInterval is the longest a log line waits to be written: lines are written in batches
 // (logbuf.go).
 const logFlushInterval = 100 * time.Millisecond
@@ -202,7 +198,7 @@ func printBanner(w io.Writer, scheme, addr string, a *app.App, strict bool) {
 			if k.Faults != "" {
 				continue
 			}
-			keys = append(keys, showKey(k.Key))
+			keys = append(keys, app.MaskKey(k.Key))
 			if firstKey == "" {
 				firstKey = k.Key
 			}
@@ -220,21 +216,11 @@ func printBanner(w io.Writer, scheme, addr string, a *app.App, strict bool) {
 	if firstKey == "" {
 		firstKey = a.FIs()[0].Keys[0].Key
 	}
-	if builtinKeys[firstKey] {
+	if app.BuiltinKey(firstKey) {
 		fmt.Fprintf(w, "try: curl -H 'x-api-key: %s' '%s?per_page=2'\n", firstKey, urls[0])
 	} else {
 		// A partner's key is never echoed, not even here: the shell fills it in.
 		fmt.Fprintf(w, "try: curl -H \"x-api-key: $PARTNER_API_KEY\" '%s?per_page=2'\n", urls[0])
 		fmt.Fprintf(w, "     (set PARTNER_API_KEY to your key first: keys are never printed)\n")
 	}
-}
-
-func showKey(k string) string {
-	if builtinKeys[k] {
-		return k
-	}
-	if len(k) <= 4 {
-		return "****"
-	}
-	return k[:2] + "…" + k[len(k)-2:]
 }

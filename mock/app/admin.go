@@ -63,10 +63,14 @@ var builtinKeys = sync.OnceValue(func() map[string]bool {
 	return keys
 })
 
+// BuiltinKey reports whether k is a key of the built-in tenants: public, so it may be shown in
+// full (in the start-up banner's curl example, for one).
+func BuiltinKey(k string) bool { return builtinKeys()[k] }
+
 // MaskKey renders an API key for display: a built-in demo key in full, any other as its first
 // and last two characters ("ab…yz"), or **** when it is 4 characters or fewer.
 func MaskKey(k string) string {
-	if builtinKeys()[k] {
+	if BuiltinKey(k) {
 		return k
 	}
 	if len(k) <= 4 {
