@@ -113,7 +113,8 @@ soak:
 # measured in this run on this machine (mock/internal/engine/perf_test.go and
 # mock/internal/httpapi/perf_test.go, build tag perf): start-up to /healthz and resident memory
 # for a 1,000,000-user tenant, the start-up's phases, the engine's Find over every filter
-# combination, and HTTP throughput and p99 next to plain net/http serving the same bytes. The
+# combination, HTTP throughput and p99 next to plain net/http serving the same bytes, and the
+# Kubernetes Deployment's memory request and limit against what its tenants use (perf_sizing_test.go). The
 # HTTP comparison loads 127.0.0.1 only, with wrk (scripts/install-tools.sh wrk installs it);
 # every run is bounded in time.
 bench:

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cryptofi/partner-mock/mock/internal/domain"
+	"github.com/cryptofi/partner-mock/mock/internal/perftable"
 	"github.com/cryptofi/partner-mock/mock/internal/resource"
 	"github.com/cryptofi/partner-mock/mock/internal/resource/orders"
 	"github.com/cryptofi/partner-mock/mock/internal/resource/users"
@@ -33,17 +34,6 @@ const (
 	perfRepeats = 31
 	perfTarget  = 50 * time.Microsecond
 )
-
-func perfRow(area, name, value, vs, ratio, target string, met bool) {
-	mark := "yes"
-	switch {
-	case target == "":
-		mark = "" // a figure shown for context, with nothing to meet
-	case !met:
-		mark = "NO"
-	}
-	fmt.Printf("| %s | %s | %s | %s | %s | %s | %s |\n", area, name, value, vs, ratio, target, mark)
-}
 
 func perfTenant(t *testing.T) (*tenant.Tenant, []*resource.Bound) {
 	t.Helper()
@@ -177,7 +167,7 @@ func TestPerfEngine(t *testing.T) {
 	report := func(name string, n int, tm [3]timing) {
 		for depth, label := range []string{"first", "middle", "last"} {
 			d := tm[depth]
-			perfRow("engine", fmt.Sprintf("%s: Find, %s page, worst of %d queries (%s)", name, label, n, d.worst),
+			perftable.Row("engine", fmt.Sprintf("%s: Find, %s page, worst of %d queries (%s)", name, label, n, d.worst),
 				us(d.max), "median of all: "+us(d.median()), "", "≤ "+us(perfTarget), d.max <= perfTarget)
 		}
 	}

@@ -25,6 +25,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/cryptofi/partner-mock/mock/internal/perftable"
 )
 
 // The HTTP and start-up half of `make bench` (the engine half is
@@ -47,17 +49,6 @@ const (
 	wrkRounds      = 3
 )
 
-func perfRow(area, name, value, vs, ratio, target string, met bool) {
-	mark := "yes"
-	switch {
-	case target == "":
-		mark = "" // a figure shown for context, with nothing to meet
-	case !met:
-		mark = "NO"
-	}
-	fmt.Printf("| %s | %s | %s | %s | %s | %s | %s |\n", area, name, value, vs, ratio, target, mark)
-}
-
 // buildMock builds cmd/partner-mock into a temporary directory.
 func buildMock(t *testing.T) string {
 	t.Helper()
@@ -78,9 +69,16 @@ type mockProcess struct {
 
 var countsLine = regexp.MustCompile(`\d+ users(, \d+ orders)?`)
 
-// startMock runs the binary's serve with args on a free port and returns once /healthz
-// answers. Its log goes to /dev/null, as a load test's would go to a file.
+// startMock runs the binary's serve for one tenant under perfKey with args (see launch).
 func startMock(t *testing.T, bin string, args ...string) *mockProcess {
+	t.Helper()
+	return launch(t, bin, nil, append([]string{"--api-key", perfKey}, args...)...)
+}
+
+// launch runs the binary's serve with args on a free port, with env added to this process's
+// environment, and returns once /healthz answers. Its log goes to /dev/null, as a load test's
+// would go to a file.
+func launch(t *testing.T, bin string, env []string, args ...string) *mockProcess {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -89,7 +87,8 @@ func startMock(t *testing.T, bin string, args ...string) *mockProcess {
 	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	require.NoError(t, err)
 	t.Cleanup(func() { devnull.Close() })
-	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr, "--api-key", perfKey}, args...)...)
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stderr = devnull
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
@@ -135,11 +134,15 @@ func (p *mockProcess) stop() {
 }
 
 // rssMB reads a process's resident set size.
-func rssMB(t *testing.T, pid int) float64 {
+func rssMB(t *testing.T, pid int) float64 { return procStatusMB(t, pid, "VmRSS") }
+
+// procStatusMB reads a memory figure (VmRSS, VmHWM) of /proc/PID/status, in MiB.
+func procStatusMB(t *testing.T, pid int, field string) float64 {
+	t.Helper()
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	require.NoError(t, err)
-	m := regexp.MustCompile(`VmRSS:\s+(\d+) kB`).FindSubmatch(data)
-	require.NotNil(t, m)
+	m := regexp.MustCompile(field + `:\s+(\d+) kB`).FindSubmatch(data)
+	require.NotNil(t, m, "%s in /proc/%d/status", field, pid)
 	kib, _ := strconv.ParseFloat(string(m[1]), 64)
 	return kib / 1024
 }
@@ -185,12 +188,12 @@ func TestPerfStartup(t *testing.T) {
 			p.stop()
 		}
 		r := median(ready)
-		perfRow("start-up", fmt.Sprintf("exec → first /healthz: %s (%s; median of %d)", c.name, counts, startupRuns), ms(r),
+		perftable.Row("start-up", fmt.Sprintf("exec → first /healthz: %s (%s; median of %d)", c.name, counts, startupRuns), ms(r),
 			fmt.Sprintf("runs %s", joinDurations(ready)), "", "≤ "+ms(c.readyGoal), r <= c.readyGoal)
 		rr, rs := median(rssReady), median(rssSettled)
 		// Judged once start-up's scratch space is returned (serve does so in the background as it
 		// starts serving); the figure at the first /healthz answer is shown next to it.
-		perfRow("start-up", fmt.Sprintf("resident memory after start: %s (3 s after the first /healthz; median of %d)", c.name, startupRuns),
+		perftable.Row("start-up", fmt.Sprintf("resident memory after start: %s (3 s after the first /healthz; median of %d)", c.name, startupRuns),
 			fmt.Sprintf("%.0f MB", rs), fmt.Sprintf("%.0f MB at the first /healthz", rr), "", "≤ 800 MB", rs <= 800)
 	}
 	// Where the start-up of the first case goes, phase by phase.
@@ -205,10 +208,10 @@ func TestPerfStartup(t *testing.T) {
 		if !in || fields == nil {
 			continue
 		}
-		perfRow("start-up phases", "1,000,000 users, default orders: "+strings.TrimSpace(fields[1]), fields[3]+" wall",
+		perftable.Row("start-up phases", "1,000,000 users, default orders: "+strings.TrimSpace(fields[1]), fields[3]+" wall",
 			fields[4]+" cpu", "starts at "+fields[2], "", true)
 	}
-	perfRow("start-up phases", "1,000,000 users, default orders: exec → first /healthz (this run)", ms(p.ready), "", "", "", true)
+	perftable.Row("start-up phases", "1,000,000 users, default orders: exec → first /healthz (this run)", ms(p.ready), "", "", "", true)
 }
 
 func joinDurations(d []time.Duration) string {
@@ -259,7 +262,7 @@ func plainServer(t *testing.T, bodies map[string][]byte) string {
 // then the default pages on a live clock with the same pages on a frozen one.
 func TestPerfHTTP(t *testing.T) {
 	wrk, err := exec.LookPath("wrk")
-	require.NoError(t, err, "make bench needs wrk: run scripts/install-bench-tools.sh")
+	require.NoError(t, err, "make bench needs wrk: bash scripts/install-tools.sh wrk")
 	bin := buildMock(t)
 	users := strconv.Itoa(perfUsers)
 	mock := startMock(t, bin, "--users", users)
@@ -294,9 +297,9 @@ func TestPerfHTTP(t *testing.T) {
 		if w.target > 0 {
 			target, met = fmt.Sprintf("≥ %.2f", w.target), m.rps/p.rps >= w.target
 		}
-		perfRow("http", w.name+": requests/s", fmt.Sprintf("%.0f req/s", m.rps), fmt.Sprintf("%.0f req/s plain net/http, same bytes", p.rps),
+		perftable.Row("http", w.name+": requests/s", fmt.Sprintf("%.0f req/s", m.rps), fmt.Sprintf("%.0f req/s plain net/http, same bytes", p.rps),
 			fmt.Sprintf("%.2f", m.rps/p.rps), target, met)
-		perfRow("http", w.name+": p99 latency", fmt.Sprintf("%.2f ms", m.p99), fmt.Sprintf("%.2f ms plain net/http", p.p99),
+		perftable.Row("http", w.name+": p99 latency", fmt.Sprintf("%.2f ms", m.p99), fmt.Sprintf("%.2f ms plain net/http", p.p99),
 			fmt.Sprintf("%.2f", p.p99/m.p99), "", true)
 	}
 	for _, path := range []string{"/v1/users/", "/v1/orders/"} {
@@ -306,7 +309,7 @@ func TestPerfHTTP(t *testing.T) {
 			liveRuns = append(liveRuns, runWrk(t, wrk, dir, live.base, []string{path}))
 		}
 		l, f := medianRun(liveRuns), medianRun(frozenRuns)
-		perfRow("http live clock", fmt.Sprintf("GET %s, --clock live: requests/s", path), fmt.Sprintf("%.0f req/s", l.rps),
+		perftable.Row("http live clock", fmt.Sprintf("GET %s, --clock live: requests/s", path), fmt.Sprintf("%.0f req/s", l.rps),
 			fmt.Sprintf("%.0f req/s frozen", f.rps), fmt.Sprintf("%.2f", l.rps/f.rps), "≥ 0.70", l.rps/f.rps >= 0.70)
 	}
 }
@@ -420,15 +423,21 @@ var (
 // socket error fails the run: a fast error is not a result.
 func runWrk(t *testing.T, wrk, dir, base string, paths []string) wrkResult {
 	t.Helper()
+	return runWrkFor(t, wrk, dir, base, perfKey, wrkRun, paths)
+}
+
+// runWrkFor is runWrk with another API key and run length.
+func runWrkFor(t *testing.T, wrk, dir, base, key string, run time.Duration, paths []string) wrkResult {
+	t.Helper()
 	list := filepath.Join(dir, "paths.txt")
 	require.NoError(t, os.WriteFile(list, []byte(strings.Join(paths, "\n")+"\n"), 0o644))
 	script, err := filepath.Abs("testdata/perf/paths.lua")
 	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), wrkRun+30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), run+30*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, wrk, "-t", strconv.Itoa(wrkThreads), "-c", strconv.Itoa(wrkConnections),
-		"-d", fmt.Sprintf("%ds", int(wrkRun.Seconds())), "--timeout", "5s", "--latency", "-s", script, base)
-	cmd.Env = append(os.Environ(), "WRK_PATHS="+list, "WRK_KEY="+perfKey)
+		"-d", fmt.Sprintf("%ds", int(run.Seconds())), "--timeout", "5s", "--latency", "-s", script, base)
+	cmd.Env = append(os.Environ(), "WRK_PATHS="+list, "WRK_KEY="+key)
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	text := string(out)

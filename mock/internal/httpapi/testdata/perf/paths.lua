@@ -1,4 +1,4 @@
--- wrk script for the perf harness (mock/httpapi/perf_test.go): cycles through the request paths
+-- wrk script for the perf harness (mock/internal/httpapi/perf_test.go): cycles through the request paths
 -- listed one per line in the file named by WRK_PATHS, sending the API key in WRK_KEY. When
 -- WRK_LIMIT is set, each thread stops after that many responses, so a run is bounded in count
 -- as well as by wrk's -d.
